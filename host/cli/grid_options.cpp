@@ -1,0 +1,81 @@
+// Registration and parsing of the grid options.
+#include "grid_options.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "../activation_loss_names.hpp"
+#include "../task.hpp"
+#include "list_parse.hpp"
+
+namespace symbreak::cli {
+
+bool GridOptions::any_given() const {
+  return task || depth || width || activation || init || bias_init || loss || lr || momentum ||
+         batch;
+}
+
+void add_grid_options(CLI::App& app, GridOptions& o) {
+  const auto add = [&app](const char* name, std::optional<std::string>& target, const char* help) {
+    app.add_option(name, target, help)->type_name("LIST")->group("Grid (comma-separated lists)");
+  };
+  add("--task", o.task, "xor, and, or, parity:N (1 <= N <= 12) [xor]");
+  add("--depth", o.depth, "hidden layers, >= 1 [1]");
+  add("--width", o.width, "neurons per hidden layer, 1 ... 65535 [4]");
+  add("--activation", o.activation, "sigmoid, tanh, relu, leaky_relu, linear [tanh,sigmoid,relu]");
+  add("--init", o.init,
+      "weight schemes, W/B form allowed [zeros,const:0.5,symmetric:normal:1,tied:normal:1,"
+      "zeros/normal:1,xavier-uniform,he-normal]");
+  add("--bias-init", o.bias_init, "zeros, const:c, uniform:a, normal:s, torch-linear [zeros]");
+  add("--loss", o.loss, "bce, mse [bce]");
+  add("--lr", o.lr, "learning rates, > 0 [0.5]");
+  add("--momentum", o.momentum, "classical momentum, 0 <= mu < 1 [0]");
+  add("--batch", o.batch, "samples per update, 0 = full batch [0]");
+}
+
+SweepGrid build_grid(const GridOptions& o) {
+  SweepGrid g = demo_grid();
+  if (o.task) {
+    g.tasks = parse_named_list<std::string>("--task", *o.task, [](const std::string& name) {
+      return make_task(name).name;  // validates the name
+    });
+  }
+  if (o.depth) {
+    g.depths = parse_int_list("--depth", *o.depth, 1, kMaxDepth, "integers from 1 to 10000");
+  }
+  if (o.width) {
+    g.widths = parse_int_list("--width", *o.width, 1, kMaxWidth, "integers from 1 to 65535");
+  }
+  if (o.activation) {
+    g.activations = parse_named_list<Activation>(
+        "--activation", *o.activation, [](const std::string& s) { return parse_activation(s); });
+  }
+  if (o.init) {
+    g.inits = parse_named_list<InitChoice>(
+        "--init", *o.init, [](const std::string& s) { return parse_init_choice(s); });
+  }
+  if (o.bias_init) {
+    g.bias_inits = parse_named_list<BiasChoice>(
+        "--bias-init", *o.bias_init, [](const std::string& s) { return parse_bias_choice(s); });
+  }
+  if (o.loss) {
+    g.losses = parse_named_list<Loss>("--loss", *o.loss,
+                                      [](const std::string& s) { return parse_loss(s); });
+  }
+  if (o.lr) {
+    g.lrs = parse_double_list(
+        "--lr", *o.lr, [](double v) { return v > 0.0; }, "finite numbers > 0");
+  }
+  if (o.momentum) {
+    g.momenta = parse_double_list(
+        "--momentum", *o.momentum, [](double v) { return v >= 0.0 && v < 1.0; },
+        "numbers with 0 <= momentum < 1");
+  }
+  if (o.batch) {
+    g.batches = parse_int_list("--batch", *o.batch, 0, std::numeric_limits<int>::max(),
+                               "integers >= 0 (0 = full batch)");
+  }
+  return g;
+}
+
+}  // namespace symbreak::cli

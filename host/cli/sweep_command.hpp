@@ -1,0 +1,27 @@
+// `symbreak sweep`: train the grid, print a table and a reading, write the CSV files.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "grid_options.hpp"
+#include "run_options.hpp"
+
+namespace symbreak::cli {
+
+struct SweepOptions {
+  GridOptions grid;
+  RunOptions run;
+  std::optional<std::string> out, networks, trace, trace_every;
+  bool quiet = false;
+};
+
+// Adds the `sweep` subcommand to `parent`, storing its options in `options`.
+CLI::App* setup_sweep(CLI::App& parent, SweepOptions& options);
+
+// Returns the process exit status: 0, or 130 when interrupted. Throws on bad input.
+int run_sweep_command(const SweepOptions& options);
+
+}  // namespace symbreak::cli

@@ -1,0 +1,26 @@
+// What CUDA can see on this machine, asked through the CUDA runtime when symbreak was built with
+// CUDA. A missing driver or device is an answer, not an error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace symbreak {
+
+struct CudaDevice {
+  int index = 0;
+  std::string name;
+  int major = 0, minor = 0;  // compute capability
+  double memory_gib = 0.0;
+  int multiprocessors = 0;
+};
+
+struct CudaStatus {
+  bool built_with_cuda = false;
+  std::vector<CudaDevice> devices;
+  std::string why_none;  // set when devices is empty: no driver, no device, or not built
+};
+
+CudaStatus query_cuda_devices();
+
+}  // namespace symbreak

@@ -1,0 +1,39 @@
+// The interface every engine implements, and the registry that names them (SPEC §9). Adding an
+// engine means one class and one line in engine_registry.cpp.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "network_result.hpp"
+#include "sweep_plan.hpp"
+
+namespace symbreak {
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual std::string_view name() const = 0;
+  // Trains the networks of `items` from their initial parameters; out[i] belongs to items[i].
+  virtual void train(const SweepPlan& plan, std::span<const WorkItem> items,
+                     std::span<NetworkResult> out) = 0;
+};
+
+struct EngineInfo {
+  std::string name;
+  std::string description;
+  bool available = false;
+  std::string unavailable_reason;  // set when !available
+};
+
+// Every engine symbreak knows, with whether it can run here.
+std::vector<EngineInfo> list_engines();
+
+// "auto" picks the fastest available engine. Throws UsageError for an unknown name and
+// std::runtime_error for a known engine that cannot run here. `threads` = 0 uses every core.
+std::unique_ptr<Engine> make_engine(std::string_view name, int threads);
+
+}  // namespace symbreak

@@ -1,0 +1,61 @@
+// symbreak's entry point: subcommands, and the one place that turns errors into exit statuses
+// (2 for bad input, 1 for failures, 130 when interrupted).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/devices_command.hpp"
+#include "cli/sweep_command.hpp"
+#include "usage_error.hpp"
+
+namespace {
+
+// CLI11 messages can span lines; the contract is one line.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ')
+    text.pop_back();
+  return text;
+}
+
+int fail(int status, const std::string& message) {
+  std::fprintf(stderr, "symbreak: error: %s\n", one_line(message).c_str());
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "symbreak: why initialising weights with zeros (or any constant) is dangerous, "
+      "measured over large sweeps of small networks"};
+  app.require_subcommand(1);
+  symbreak::cli::SweepOptions sweep_options;
+  CLI::App* sweep = symbreak::cli::setup_sweep(app, sweep_options);
+  CLI::App* devices = symbreak::cli::setup_devices(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return fail(2, std::string(e.what()) + " (see symbreak --help)");
+  }
+
+  try {
+    if (*sweep) return symbreak::cli::run_sweep_command(sweep_options);
+    if (*devices) return symbreak::cli::run_devices_command();
+  } catch (const symbreak::UsageError& e) {
+    return fail(2, e.what());
+  } catch (const std::exception& e) {
+    return fail(1, e.what());
+  }
+  return 0;
+}

@@ -1,0 +1,46 @@
+// What one trained network reports (SPEC §6). Engines fill these; aggregation happens elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace symbreak {
+
+// The state of one network at a traced epoch (SPEC §8 --trace).
+struct TracePoint {
+  int epoch = 0;
+  double loss = 0.0;
+  bool solved = false;
+  double distinct_fraction = 0.0;  // mean over hidden layers of D_l / H
+  bool broken = false;
+  bool collapsed = false;
+  bool diverged = false;
+};
+
+struct NetworkResult {
+  double final_loss = 0.0;
+  double accuracy = 0.0;  // fraction of samples classified correctly, in [0, 1]
+  bool solved = false;
+  int epoch_solved = -1;
+  std::vector<int> distinct;  // D_l for hidden layers l = 1 ... L
+  bool broken = false;
+  bool collapsed = false;
+  bool frozen = false;
+  bool diverged = false;
+  int epoch_broken = -1;          // only meaningful when tracing
+  std::vector<TracePoint> trace;  // empty unless tracing
+};
+
+// Verdicts from D_l (SPEC §6); a diverged network gets none of them.
+inline void set_symmetry_verdicts(NetworkResult& r, int width) {
+  bool all_distinct = true;
+  bool any_single = false;
+  for (const int d : r.distinct) {
+    all_distinct = all_distinct && d == width;
+    any_single = any_single || (d == 1 && width > 1);
+  }
+  r.broken = !r.diverged && all_distinct;
+  r.collapsed = !r.diverged && any_single;
+}
+
+}  // namespace symbreak

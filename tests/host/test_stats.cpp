@@ -1,0 +1,81 @@
+// Tests host/stats: Wilson intervals against published values, medians, and the aggregation
+// rules of SPEC §7 (diverged networks left out of eff_width and loss statistics).
+#include "host/stats.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace symbreak {
+namespace {
+
+// Values from the closed form (Wilson 1927), as tabulated e.g. by Newcombe (1998), to 4 decimals.
+TEST(WilsonInterval, MatchesKnownValues) {
+  struct Case {
+    std::int64_t k, n;
+    double lo, hi;
+  };
+  for (const Case& c :
+       {Case{5, 10, 0.2366, 0.7634}, Case{0, 10, 0.0, 0.2775}, Case{10, 10, 0.7225, 1.0},
+        Case{81, 263, 0.2553, 0.3662}, Case{0, 300, 0.0, 0.0126}}) {
+    const Interval ci = wilson_interval(c.k, c.n);
+    EXPECT_NEAR(ci.lo, c.lo, 5e-5) << c.k << "/" << c.n;
+    EXPECT_NEAR(ci.hi, c.hi, 5e-5) << c.k << "/" << c.n;
+  }
+}
+
+TEST(WilsonInterval, StaysInsideUnitIntervalAndContainsRate) {
+  for (std::int64_t n : {1, 2, 7, 65, 1000}) {
+    for (std::int64_t k = 0; k <= n; k += (n > 100 ? 37 : 1)) {
+      const Interval ci = wilson_interval(k, n);
+      const double p = static_cast<double>(k) / n;
+      EXPECT_GE(ci.lo, 0.0);
+      EXPECT_LE(ci.hi, 1.0);
+      EXPECT_LE(ci.lo, p + 1e-15);
+      EXPECT_GE(ci.hi, p - 1e-15);
+    }
+  }
+}
+
+TEST(Median, OddEvenAndEmpty) {
+  EXPECT_FALSE(median({}).has_value());
+  EXPECT_DOUBLE_EQ(*median({3.0, 1.0, 2.0}), 2.0);
+  EXPECT_DOUBLE_EQ(*median({4.0, 1.0, 3.0, 2.0}), 2.5);
+}
+
+NetworkResult network(bool solved, int epoch, double loss, std::vector<int> distinct,
+                      bool diverged) {
+  NetworkResult r;
+  r.solved = solved;
+  r.epoch_solved = epoch;
+  r.final_loss = loss;
+  r.distinct = std::move(distinct);
+  r.diverged = diverged;
+  set_symmetry_verdicts(r, 4);
+  return r;
+}
+
+TEST(ConfigAccumulator, LeavesDivergedOutOfWidthAndLoss) {
+  ConfigAccumulator acc;
+  acc.add(network(true, 10, 0.1, {4}, false), 4);
+  acc.add(network(true, 30, 0.3, {1}, false), 4);
+  acc.add(network(false, -1, std::nan(""), {4}, true), 4);
+  const ConfigSummary s = acc.summary();
+  EXPECT_EQ(s.n, 3);
+  EXPECT_DOUBLE_EQ(s.solved.rate, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s.broken.rate, 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s.collapsed.rate, 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s.diverged.rate, 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(*s.eff_width, (1.0 + 0.25) / 2.0);
+  EXPECT_DOUBLE_EQ(*s.median_epoch_solved, 20.0);
+  EXPECT_DOUBLE_EQ(*s.mean_final_loss, 0.2);
+}
+
+TEST(ConfigAccumulator, NoSolvedNetworkMeansNoMedianEpoch) {
+  ConfigAccumulator acc;
+  acc.add(network(false, -1, 0.7, {1}, false), 4);
+  EXPECT_FALSE(acc.summary().median_epoch_solved.has_value());
+}
+
+}  // namespace
+}  // namespace symbreak
