@@ -10,6 +10,7 @@
 #include <string>
 
 #include "network_result.hpp"
+#include "parallel_for.hpp"
 #include "usage_error.hpp"
 
 namespace symbreak {
@@ -48,8 +49,10 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
   const double per_open_config = 32.0 * static_cast<double>(plan.run.seeds);
   const double configs = static_cast<double>(plan.configs.size());
   MemoryEstimate e;
-  e.bytes = threads * per_network_work + static_cast<double>(chunk_items) * per_result +
-            2.0 * per_open_config + configs * (sizeof(Config) + 128.0);
+  // threads = 0 means every core (resolve_thread_count), not "no network in training".
+  e.bytes = resolve_thread_count(threads) * per_network_work +
+            static_cast<double>(chunk_items) * per_result + 2.0 * per_open_config +
+            configs * (sizeof(Config) + 128.0);
   e.limit_bytes = physical_memory_bytes() / 2.0;
   return e;
 }

@@ -3,6 +3,7 @@
 #include "sweep_command.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -79,6 +80,39 @@ void check_distinct_paths(const SweepOptions& o) {
   }
 }
 
+// CLI11 2.1 reads set_config() files only for the top-level app, never for a subcommand, so
+// `sweep --config FILE` reads the file here, after the command line: options given there win.
+// Errors are CLI11 parse errors, the kind main() expects from parsing.
+void apply_config_file(CLI::App& app, const std::string& path) {
+  std::string what = "--config: ";
+  what.append("'").append(path).append("'");
+  if (!std::filesystem::is_regular_file(path)) {
+    throw CLI::FileError(what + ": no such readable file");
+  }
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::ParseError& e) {
+    throw CLI::FileError(what + ": " + e.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
+    CLI::Option* option = app.get_option_no_throw("--" + item.name);
+    const bool in_section =
+        item.parents.empty() || item.parents == std::vector<std::string>{"sweep"};
+    if (option == nullptr || item.name == "config" || !in_section) {
+      throw CLI::FileError(what + " sets unknown option '" + item.fullname() + "'");
+    }
+    if (option->count() > 0) continue;
+    // An array (task = ["xor", "and"]) is the comma-separated list of the command line.
+    std::string value;
+    for (const std::string& input : item.inputs)
+      value.append(value.empty() ? "" : ",").append(input);
+    option->add_result(value);
+    option->run_callback();
+  }
+}
+
 std::unique_ptr<AtomicFile> open_output(const char* option,
                                         const std::optional<std::string>& path) {
   return path ? std::make_unique<AtomicFile>(option, *path) : nullptr;
@@ -104,7 +138,13 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
       ->type_name("FILE.csv")
       ->group(group);
   app.add_flag("--quiet", o.quiet, "no table, reading or progress")->group(group);
-  app.set_config("--config", "", "read these options from a TOML/INI file")->group(group);
+  auto config = std::make_shared<std::string>();
+  app.add_option("--config", *config, "read these options from a TOML/INI file")
+      ->type_name("FILE")
+      ->group(group);
+  app.callback([&app, config] {
+    if (!config->empty()) apply_config_file(app, *config);
+  });
   return &app;
 }
 
@@ -116,9 +156,9 @@ int run_sweep_command(const SweepOptions& o) {
   check_grid_fits(configuration_count(grid), run.seeds);
   const SweepPlan plan = make_plan(grid, run);
   const int threads = thread_count(o.run);
-  const std::int64_t chunk = default_chunk_items(plan);
-  check_sweep_fits(plan, threads, chunk);
   const std::unique_ptr<Engine> engine = make_engine(o.run.engine, threads);
+  const std::int64_t chunk = engine->preferred_chunk_items(plan);
+  check_sweep_fits(plan, threads, chunk);
 
   // Opening the outputs checks that they are writable before any training starts.
   const auto out = open_output("--out", o.out);
