@@ -206,8 +206,12 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
         run.trace_every > 0 && (epoch % run.trace_every == 0 || epoch == run.epochs);
     if (traced) {
       std::vector<int> distinct = distinct_neurons(shape, params, run.tol);
-      if (result.epoch_broken < 0 && every_layer_split(distinct)) result.epoch_broken = epoch;
-      result.trace.push_back(trace_point(epoch, last, n, shape, params, std::move(distinct)));
+      const bool split = every_layer_split(distinct);
+      TracePoint point = trace_point(epoch, last, n, shape, params, std::move(distinct));
+      // A diverged network is not broken (SPEC §6): finite but huge weights with an overflowed
+      // loss are all distinct, and must not mark the epoch the symmetry broke.
+      if (result.epoch_broken < 0 && split && !point.diverged) result.epoch_broken = epoch;
+      result.trace.push_back(point);
     }
     if (epoch == run.epochs) break;
     for (int first = 0; first < n; first += batch) {

@@ -1,0 +1,560 @@
+#!/usr/bin/python3
+"""Figures from symbreak's CSV files and from Google Benchmark JSON, as PNG and SVG.
+
+  scripts/plot.py heatmap    OUT.csv     init x activation: solved_heatmap, broken_heatmap
+  scripts/plot.py trace      TRACE.csv   mean D_l/H and solved fraction by epoch: trace_curves
+  scripts/plot.py lr-scale   OUT.csv     learning rate x init scale: lr_scale_heatmap
+  scripts/plot.py throughput BENCH.json  bars per benchmark: throughput
+  each with [--dir DIR] [--prefix P] [--size WIDTHxHEIGHT] [--formats png,svg]
+
+OUT.csv is `symbreak sweep --out`, TRACE.csv is `--trace`, BENCH.json is a benchmark's
+`--benchmark_out=F.json --benchmark_out_format=json`. Each figure is NAME.png and NAME.svg
+(--formats), 1600x900 pixels (a 16:9 slide) unless --size says otherwise; --prefix goes before NAME.
+Grid columns the figure does not show are faceted (at most six panels) or, beyond that, held at
+their first value; the title says which. Bad input: one line on stderr, exit status 1.
+Runs with Debian's /usr/bin/python3 and its python3-matplotlib and python3-numpy packages.
+"""
+
+import argparse
+import csv
+import itertools
+import json
+import math
+import os
+import re
+import sys
+import textwrap
+
+try:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.ticker import PercentFormatter
+except ImportError as missing:
+    sys.exit(f"plot.py: {missing.name} is not installed for {sys.executable}; "
+             "install it with: apt-get install python3-matplotlib python3-numpy")
+
+EXIT_BAD_INPUT = 1
+MAX_FACETS = 6
+
+# The columns that identify a configuration (SPEC §7), in the CSV's order.
+KEY_COLUMNS = ["task", "depth", "width", "activation", "init", "bias_init", "loss", "lr",
+               "momentum", "batch", "epochs"]
+COLUMN_LABELS = {"task": "task", "depth": "depth", "width": "width", "activation": "activation",
+                 "init": "init", "bias_init": "bias", "loss": "loss", "lr": "lr",
+                 "momentum": "momentum", "batch": "batch", "epochs": "epochs"}
+
+# Okabe & Ito (2008): eight colours told apart with every common colour-vision deficiency; the
+# yellow, faint on white, comes last.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000",
+             "#F0E442"]
+LINE_STYLES = ["-", "--", "-.", ":"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+
+# What s means in `family:s`, for the axis of the lr x scale heatmap.
+SCALE_MEANINGS = {"normal": "weight std s: N(0, s²)", "trunc-normal": "weight std s: N(0, s²)",
+                  "uniform": "half-width s: U(−s, s)", "const": "constant weight s"}
+
+
+class InputError(Exception):
+    """A problem with an input file, reported as one line and exit status 1."""
+
+
+# --- Reading inputs ---------------------------------------------------------------------------
+
+def read_csv(path, needed, what):
+    """Rows of a CSV as dicts; InputError when it is missing, empty or lacks a needed column."""
+    try:
+        with open(path, newline="") as f:
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            rows = list(reader)
+    except OSError as e:
+        raise InputError(f"cannot read '{path}': {e.strerror}") from None
+    lacking = [c for c in needed if c not in header]
+    if lacking:
+        raise InputError(f"'{path}' lacks column(s) {', '.join(lacking)} needed for {what}")
+    if not rows:
+        raise InputError(f"'{path}' has a header but no rows")
+    return rows
+
+
+def number(row, column, path):
+    """The float in a cell; NaN for an empty cell (e.g. eff_width when every network diverged)."""
+    text = row[column]
+    if text is None:
+        raise InputError(f"'{path}': a row has fewer fields than the header")
+    if text == "":
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"'{path}': column {column} holds '{text}', not a number") from None
+
+
+def distinct(rows, column):
+    """The values of a column in order of first appearance."""
+    return list(dict.fromkeys(r[column] for r in rows))
+
+
+def numeric_sorted(values, column, path):
+    """Cell texts in numeric order (the learning rates and scales of the lr x scale heatmap)."""
+    return sorted(values, key=lambda text: number({column: text}, column, path))
+
+
+# --- Choosing panels --------------------------------------------------------------------------
+
+def bias_follows_init(rows):
+    """True when each init has one bias_init (the W/B form or one --bias-init): no own axis."""
+    if "bias_init" not in rows[0]:
+        return True
+    return all(len(distinct([r for r in rows if r["init"] == i], "bias_init")) == 1
+               for i in distinct(rows, "init"))
+
+
+def shown_columns(rows, *axes):
+    """The figure's axes, plus bias_init when each init has one bias (the W/B form or a single
+    --bias-init); a bias crossed with the inits is faceted like any other column."""
+    return set(axes) | ({"bias_init"} if bias_follows_init(rows) else set())
+
+
+def bias_note(rows):
+    """'biases zeros' when the inits not written W/B share one bias scheme that no axis shows."""
+    if "bias_init" not in rows[0] or not bias_follows_init(rows):
+        return ""
+    plain = distinct([r for r in rows if "/" not in r["init"]], "bias_init")
+    if len(plain) != 1:
+        return ""
+    note = f"biases {plain[0]}"
+    if any("/" in r["init"] for r in rows):
+        note += " unless init is W/B"
+    return note
+
+
+def hold_first(rows, columns):
+    """Keeps only the rows with the first value of each column; says which were held."""
+    picked = []
+    for column in columns:
+        values = distinct(rows, column)
+        if len(values) > 1:
+            picked.append((column, f"{COLUMN_LABELS[column]} {values[0]} of {len(values)} values"))
+            rows = [r for r in rows if r[column] == values[0]]
+    if picked:
+        print(f"plot.py: note: showing only {'; '.join(t for _, t in picked)}", file=sys.stderr)
+    return rows, picked
+
+
+def facet(rows, shown):
+    """Splits rows into panels by the key columns the figure does not show.
+
+    Returns (panels, picked): panels is a list of (title, rows); picked lists (column, text) for
+    the columns held at their first value because faceting them too would exceed MAX_FACETS.
+    """
+    varying = [c for c in KEY_COLUMNS
+               if c not in shown and c in rows[0] and len(distinct(rows, c)) > 1]
+    varying.sort(key=lambda c: len(distinct(rows, c)))
+    facet_columns, held, panels_count = [], [], 1
+    for column in varying:
+        count = len(distinct(rows, column))
+        if panels_count * count <= MAX_FACETS:
+            facet_columns.append(column)
+            panels_count *= count
+        else:
+            held.append(column)
+    rows, picked = hold_first(rows, held)
+    panels = []
+    for combo in itertools.product(*(distinct(rows, c) for c in facet_columns)):
+        subset = [r for r in rows if all(r[c] == v for c, v in zip(facet_columns, combo))]
+        if subset:
+            title = ", ".join(f"{COLUMN_LABELS[c]} {v}" for c, v in zip(facet_columns, combo))
+            panels.append((title, subset))
+    return panels, picked
+
+
+def context(rows, skip):
+    """The key columns that are the same in every row, as 'xor, depth 1, width 4, ...'."""
+    parts = []
+    for column in KEY_COLUMNS:
+        if column in skip or column not in rows[0] or len(distinct(rows, column)) != 1:
+            continue
+        value = rows[0][column]
+        if column == "task":
+            parts.append(value)
+        elif column == "batch":
+            parts.append("full batch" if value == "0" else f"batch {value}")
+        elif column == "epochs":
+            parts.append(f"{value} epochs")
+        else:
+            parts.append(f"{COLUMN_LABELS[column]} {value}")
+    return ", ".join(parts)
+
+
+def subtitle(rows, shown, picked, extra):
+    """The lines under the title: the grid values every panel shares; then `extra` (what a
+    cell or line holds) and which values were held."""
+    fixed = ", ".join(t for t in (context(rows, set(shown) | {c for c, _ in picked}),
+                                  bias_note(rows)) if t)
+    held = "; showing only " + "; ".join(t for _, t in picked) if picked else ""
+    return "\n".join(textwrap.wrap(fixed, 130) + textwrap.wrap(extra + held, 130))
+
+
+# --- Drawing ----------------------------------------------------------------------------------
+
+def style():
+    plt.rcParams.update({"font.size": 16, "axes.titlesize": 17, "axes.labelsize": 16,
+                         "xtick.labelsize": 14, "ytick.labelsize": 14, "legend.fontsize": 14,
+                         "figure.titlesize": 18, "svg.hashsalt": "symbreak"})
+
+
+def new_figure(size, panels):
+    """A 16:9-friendly grid of panels: 1, 2 or 3 across, 2x2 for four."""
+    columns = 2 if len(panels) == 4 else min(len(panels), 3)
+    panel_rows = math.ceil(len(panels) / columns)
+    fig, axes = plt.subplots(panel_rows, columns, squeeze=False, layout="constrained",
+                             figsize=(size[0] / 100, size[1] / 100), dpi=100)
+    for ax in axes.ravel()[len(panels):]:
+        ax.set_visible(False)
+    return fig, axes.ravel()
+
+
+def save(fig, args, name):
+    """Writes NAME.png and NAME.svg (or the --formats given) into --dir; returns their paths."""
+    os.makedirs(args.dir, exist_ok=True)
+    paths = []
+    for extension in args.formats:
+        path = os.path.join(args.dir, f"{args.prefix}{name}.{extension}")
+        metadata = {"Date": None} if extension == "svg" else {"Software": None}
+        fig.savefig(path, dpi=100, metadata=metadata)  # no bbox_inches: the size is exact
+        paths.append(path)
+    plt.close(fig)
+    for path in paths:
+        print(path)
+    return paths
+
+
+def text_colour(cmap, value):
+    """Black on light cells, white on dark ones (relative luminance of the cell colour)."""
+    if math.isnan(value):
+        return "black"
+    r, g, b, _ = cmap(value)
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
+def rate_heatmap(ax, cells, row_labels, column_labels, cmap, font_size):
+    """cells[(i, j)] = (rate, lo, hi); draws the rates in [0, 1] with their 95% intervals."""
+    grid = np.full((len(row_labels), len(column_labels)), np.nan)
+    for (i, j), (rate, _, _) in cells.items():
+        grid[i, j] = rate
+    image = ax.imshow(grid, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto", origin="upper")
+    for (i, j), (rate, lo, hi) in cells.items():
+        label = ("no data" if math.isnan(rate)
+                 else f"{100 * rate:.1f}%\n[{100 * lo:.1f}, {100 * hi:.1f}]")
+        ax.text(j, i, label, ha="center", va="center", fontsize=font_size,
+                color=text_colour(cmap, rate), linespacing=1.1)
+    ax.set_xticks(range(len(column_labels)), column_labels)
+    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.tick_params(length=0)
+    return image
+
+
+def annotation_size(panel_count, row_count):
+    return max(8, min(16, int(40 / math.sqrt(panel_count * max(row_count, 1)) + 4)))
+
+
+def rate_colorbar(fig, image, axes, label):
+    bar = fig.colorbar(image, ax=list(axes), shrink=0.9, pad=0.02)
+    bar.set_label(label)
+    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+
+
+# --- (a) init x activation heatmaps -----------------------------------------------------------
+
+def plot_rate_heatmap(rows, path, metric, cmap_name, args):
+    """One figure of init (rows) x activation (columns) coloured by `metric`_rate."""
+    shown = shown_columns(rows, "init", "activation")
+    panels, picked = facet(rows, shown)
+    cmap = matplotlib.colormaps[cmap_name].copy()
+    cmap.set_bad("#dddddd")
+    fig, axes = new_figure(args.size, panels)
+    for ax, (title, subset) in zip(axes, panels):
+        row_labels = distinct(subset, "init")
+        column_labels = distinct(subset, "activation")
+        cells = {}
+        for r in subset:
+            key = (row_labels.index(r["init"]), column_labels.index(r["activation"]))
+            if key in cells:
+                print(f"plot.py: note: '{path}' has two rows for {r['init']}, {r['activation']}; "
+                      "showing the first", file=sys.stderr)
+                continue
+            cells[key] = tuple(number(r, f"{metric}_{end}", path) for end in ("rate", "lo", "hi"))
+        image = rate_heatmap(ax, cells, row_labels, column_labels, cmap,
+                             annotation_size(len(panels), len(row_labels)))
+        ax.set_title(title)
+        ax.set_xlabel("hidden activation")
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel("weight initialisation")
+    rate_colorbar(fig, image, axes[:len(panels)], f"{metric} rate (% of networks)")
+    networks = "/".join(distinct(rows, "n"))
+    meaning = {"solved": "networks that classify every sample correctly",
+               "broken": "networks whose hidden neurons all end distinct"}[metric]
+    fig.suptitle(f"{metric.capitalize()} rate: {meaning}\n"
+                 + subtitle(rows, shown, picked,
+                          f"{networks} networks per cell; cell: rate [95% Wilson interval]"))
+    return save(fig, args, f"{metric}_heatmap")
+
+
+def command_heatmap(args):
+    needed = ["init", "activation", "n"] + [f"{m}_{e}" for m in ("solved", "broken")
+                                            for e in ("rate", "lo", "hi")]
+    rows = read_csv(args.csv, needed, "the init x activation heatmap (a --out CSV)")
+    plot_rate_heatmap(rows, args.csv, "solved", "viridis", args)
+    plot_rate_heatmap(rows, args.csv, "broken", "cividis", args)
+
+
+# --- (b) curves over epochs from a trace ------------------------------------------------------
+
+def trace_series(rows, path):
+    """{init: (epochs, eff_width, solved_fraction)} sorted by epoch."""
+    series = {}
+    for init in distinct(rows, "init"):
+        points = sorted((number(r, "epoch", path), number(r, "eff_width", path),
+                         number(r, "solved_fraction", path))
+                        for r in rows if r["init"] == init)
+        series[init] = tuple(np.array(column) for column in zip(*points))
+    return series
+
+
+def draw_curves(ax, series, column):
+    """One line per init. Lines often coincide (every symmetric init sits at 1/H), so each has
+    its own marker, placed at staggered epochs and smaller than the ones drawn before it, to keep
+    all of them visible."""
+    for k, (init, values) in enumerate(series.items()):
+        step = max(1, len(values[0]) // 6)
+        ax.plot(values[0], values[column], label=init, color=OKABE_ITO[k % len(OKABE_ITO)],
+                linestyle=LINE_STYLES[(k // len(OKABE_ITO) + k) % len(LINE_STYLES)],
+                linewidth=2.5, marker=MARKERS[k % len(MARKERS)], markersize=max(7, 14 - k),
+                markevery=(k * step // max(len(series), 1) % step, step))
+
+
+def command_trace(args):
+    needed = ["init", "activation", "width", "epoch", "n", "eff_width", "solved_fraction"]
+    rows = read_csv(args.csv, needed, "the curves over epochs (a --trace CSV)")
+    shown = shown_columns(rows, "init", "activation")
+    # One panel column per activation; every other varying grid column is held at its first value.
+    rows, picked = hold_first(rows, [c for c in KEY_COLUMNS if c not in shown and c in rows[0]])
+    activations = distinct(rows, "activation")
+    fig, axes = plt.subplots(2, len(activations), squeeze=False, sharex=True, sharey="row",
+                             layout="constrained", dpi=100,
+                             figsize=(args.size[0] / 100, args.size[1] / 100))
+    for j, activation in enumerate(activations):
+        subset = [r for r in rows if r["activation"] == activation]
+        series = trace_series(subset, args.csv)
+        width = number(subset[0], "width", args.csv)
+        top, bottom = axes[0, j], axes[1, j]
+        draw_curves(top, series, 1)
+        top.axhline(1 / width, color="grey", linestyle=":", linewidth=1.5)
+        top.set_title(activation)
+        top.set_ylim(0, 1.05)
+        draw_curves(bottom, series, 2)
+        bottom.set_ylim(-0.02, 1.02)
+        bottom.set_xlabel("epoch")
+        for ax in (top, bottom):
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.grid(True, alpha=0.3)
+    axes[0, 0].set_ylabel("mean $D_l/H$ (% of width)")
+    axes[1, 0].set_ylabel("solved (% of networks)")
+    axes[0, 0].annotate("1/H: all neurons identical", (0, 1 / width), xytext=(4, 8),
+                        textcoords="offset points", fontsize=13, color="dimgrey")
+    axes[0, -1].legend(title="init", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    networks = "/".join(distinct(rows, "n"))
+    fig.suptitle("Distinct hidden neurons and solved fraction during training\n"
+                 + subtitle(rows, shown | {"epochs"}, picked, f"{networks} networks per line"))
+    save(fig, args, "trace_curves")
+
+
+# --- (c) learning rate x init scale -----------------------------------------------------------
+
+SCALED_INIT = re.compile(r"^([a-z-]+):([0-9.eE+-]+)$")
+
+
+def scaled_rows(rows, path):
+    """Rows whose init is `family:s`, of the most common family, with 'scale' added."""
+    parsed = [(SCALED_INIT.match(r["init"]), r) for r in rows]
+    parsed = [(m.group(1), m.group(2), r) for m, r in parsed if m]
+    if not parsed:
+        raise InputError(f"'{path}' has no init of the form scheme:s (e.g. normal:0.5) "
+                         "needed for the lr x scale heatmap")
+    families = [f for f, _, _ in parsed]
+    family = max(dict.fromkeys(families), key=families.count)
+    dropped = len(rows) - families.count(family)
+    if dropped:
+        print(f"plot.py: note: leaving out {dropped} rows whose init is not {family}:s",
+              file=sys.stderr)
+    return family, [dict(r, scale=s) for f, s, r in parsed if f == family]
+
+
+def command_lr_scale(args):
+    needed = ["init", "lr", "n", "solved_rate", "solved_lo", "solved_hi"]
+    rows = read_csv(args.csv, needed, "the lr x init scale heatmap (a --out CSV)")
+    family, rows = scaled_rows(rows, args.csv)
+    shown = shown_columns(rows, "init", "lr")
+    panels, picked = facet(rows, shown)
+    cmap = matplotlib.colormaps["viridis"].copy()
+    cmap.set_bad("#dddddd")
+    fig, axes = new_figure(args.size, panels)
+    for ax, (title, subset) in zip(axes, panels):
+        scales = numeric_sorted(distinct(subset, "scale"), "init", args.csv)[::-1]  # largest on top
+        lrs = numeric_sorted(distinct(subset, "lr"), "lr", args.csv)
+        cells = {}
+        for r in subset:
+            key = (scales.index(r["scale"]), lrs.index(r["lr"]))
+            cells.setdefault(key, tuple(number(r, f"solved_{e}", args.csv)
+                                        for e in ("rate", "lo", "hi")))
+        image = rate_heatmap(ax, cells, scales, lrs, cmap,
+                             annotation_size(len(panels), len(scales)))
+        ax.set_title(title)
+        ax.set_xlabel("learning rate η")
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel(f"{family}:s — {SCALE_MEANINGS.get(family, 'scale s')}")
+    rate_colorbar(fig, image, axes[:len(panels)], "solved rate (% of networks)")
+    networks = "/".join(distinct(rows, "n"))
+    fig.suptitle(f"Solved rate by learning rate and initial weight scale ({family}:s)\n"
+                 + subtitle(rows, shown, picked,
+                          f"{networks} networks per cell; cell: rate [95% Wilson interval]"))
+    save(fig, args, "lr_scale_heatmap")
+
+
+# --- (d) throughput from Google Benchmark JSON ------------------------------------------------
+
+COUNTERS = {"net_epochs_per_second": "net-epochs per second (networks × epochs / s)",
+            "items_per_second": "items per second"}
+
+
+def read_benchmarks(path):
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except OSError as e:
+        raise InputError(f"cannot read '{path}': {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"'{path}' is not JSON: {e.msg} at line {e.lineno}") from None
+    benchmarks = data.get("benchmarks") if isinstance(data, dict) else None
+    if not isinstance(benchmarks, list) or not benchmarks:
+        raise InputError(f"'{path}' has no 'benchmarks' list (is it --benchmark_out_format=json?)")
+    return data.get("context", {}), benchmarks
+
+
+def throughput_values(benchmarks, path):
+    """(counter, {name: (value, stddev or 0)}, skipped names) from iteration or mean entries."""
+    counter = next((c for c in COUNTERS if any(c in b for b in benchmarks)), None)
+    if counter is None:
+        raise InputError(f"'{path}' has no benchmark with a counter "
+                         f"{' or '.join(COUNTERS)} needed for the throughput bars")
+    skipped = [b.get("name", "?") for b in benchmarks
+               if b.get("error_occurred") or b.get("skipped")]
+    aggregates = {(b.get("run_name"), b.get("aggregate_name")): b[counter] for b in benchmarks
+                  if b.get("run_type") == "aggregate" and counter in b}
+    values = {}
+    for b in benchmarks:
+        name = b.get("run_name", b.get("name"))
+        if b.get("run_type") == "aggregate" or counter not in b or name in values:
+            continue
+        if (name, "mean") in aggregates:
+            values[name] = (aggregates[(name, "mean")], aggregates.get((name, "stddev"), 0.0))
+        else:
+            runs = [x[counter] for x in benchmarks if x.get("run_name", x.get("name")) == name
+                    and x.get("run_type") != "aggregate" and counter in x]
+            values[name] = (float(np.mean(runs)), float(np.std(runs)) if len(runs) > 1 else 0.0)
+    return counter, values, skipped
+
+
+def si(value):
+    for factor, prefix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g} {prefix}"
+    return f"{value:.3g}"
+
+
+def command_throughput(args):
+    context_info, benchmarks = read_benchmarks(args.json)
+    counter, values, skipped = throughput_values(benchmarks, args.json)
+    if not values:
+        raise InputError(f"'{args.json}': every benchmark with {counter} was skipped")
+    names = list(values)[::-1]  # first benchmark at the top
+    means = np.array([values[n][0] for n in names])
+    errors = np.array([values[n][1] for n in names])
+    fig, ax = plt.subplots(layout="constrained", dpi=100,
+                           figsize=(args.size[0] / 100, args.size[1] / 100))
+    colour = matplotlib.colormaps["viridis"](0.35)
+    ax.barh(range(len(names)), means, xerr=errors if errors.any() else None, color=colour,
+            error_kw={"ecolor": "black", "capsize": 4})
+    ax.set_yticks(range(len(names)), names)
+    if means.min() > 0 and means.max() / means.min() > 50:
+        ax.set_xscale("log")  # engines differ by orders of magnitude; start at a power of ten
+        ax.set_xlim(left=10 ** math.floor(math.log10(means.min())))
+    for k, value in enumerate(means):
+        ax.text(value, k, f" {si(value)}", va="center", fontsize=14)
+    ax.set_xlim(right=ax.get_xlim()[1] * (3 if ax.get_xscale() == "log" else 1.15))
+    ax.set_xlabel(COUNTERS[counter] + (", log scale" if ax.get_xscale() == "log" else ""))
+    ax.grid(True, axis="x", alpha=0.3)
+    machine = ", ".join(str(x) for x in (context_info.get("host_name"),
+                                          context_info.get("num_cpus") and
+                                          f"{context_info['num_cpus']} CPUs") if x)
+    note = f"\nnot run: {', '.join(skipped)}" if skipped else ""
+    fig.suptitle(f"Throughput: {counter}" + (f" ({machine})" if machine else "") + note)
+    save(fig, args, "throughput")
+
+
+# --- Command line -----------------------------------------------------------------------------
+
+def pixel_size(text):
+    match = re.fullmatch(r"(\d+)x(\d+)", text)
+    if not match or min(int(match.group(1)), int(match.group(2))) < 200:
+        raise argparse.ArgumentTypeError(f"'{text}' is not WIDTHxHEIGHT in pixels, each >= 200")
+    return int(match.group(1)), int(match.group(2))
+
+
+def formats(text):
+    chosen = text.split(",")
+    if not chosen or any(f not in ("png", "svg") for f in chosen):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of png, svg")
+    return list(dict.fromkeys(chosen))
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="plot.py", description=__doc__.split("\n\n")[0],
+        epilog="Example: scripts/plot.py heatmap out/demo/demo.csv --dir out/demo")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, file_argument, function, help_text in (
+            ("heatmap", "csv", command_heatmap, "init x activation heatmaps from --out CSV"),
+            ("trace", "csv", command_trace, "curves over epochs from a --trace CSV"),
+            ("lr-scale", "csv", command_lr_scale, "lr x init scale heatmap from --out CSV"),
+            ("throughput", "json", command_throughput, "bars from Google Benchmark JSON")):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(file_argument, metavar=file_argument.upper())
+        sub.add_argument("--dir", default=".", help="output folder (default: .)")
+        sub.add_argument("--prefix", default="", help="put before every file name")
+        sub.add_argument("--size", type=pixel_size, default=(1600, 900),
+                         help="WIDTHxHEIGHT in pixels (default: 1600x900)")
+        sub.add_argument("--formats", type=formats, default=["png", "svg"],
+                         help="comma-separated, from png, svg (default: png,svg)")
+        sub.set_defaults(function=function)
+    return parser.parse_args(argv)
+
+
+def main(argv):
+    args = parse_arguments(argv)
+    style()
+    try:
+        args.function(args)
+    except InputError as e:
+        print(f"plot.py: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
