@@ -16,6 +16,7 @@ class CpuReferenceEngine final : public Engine {
   std::string_view name() const override { return "cpu-ref"; }
   void train(const SweepPlan& plan, std::span<const WorkItem> items,
              std::span<NetworkResult> out) override;
+  std::string kernel_for(const SweepPlan&, const Config&) const override { return "reference"; }
 
  private:
   int threads_;

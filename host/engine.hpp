@@ -20,6 +20,10 @@ class Engine {
   // Trains the networks of `items` from their initial parameters; out[i] belongs to items[i].
   virtual void train(const SweepPlan& plan, std::span<const WorkItem> items,
                      std::span<NetworkResult> out) = 0;
+  // Which kernel trains this configuration, for the output ("reference" for cpu-ref).
+  virtual std::string kernel_for(const SweepPlan& plan, const Config& config) const = 0;
+  // Work items per chunk: the sweep runner reports progress and checks for Ctrl-C between chunks.
+  virtual std::int64_t preferred_chunk_items(const SweepPlan& plan) const;
 };
 
 struct EngineInfo {

@@ -3,8 +3,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "cpu_engine.hpp"
 #include "cpu_reference.hpp"
+#include "cuda_engine.hpp"
 #include "engine.hpp"
+#include "sweep_runner.hpp"
 #include "usage_error.hpp"
 
 namespace symbreak {
@@ -22,12 +25,19 @@ std::string always_available() {
   return {};
 }
 
-const std::array<Registration, 1> kRegistry = {{
+// Slowest first: "auto" takes the last one that can run.
+const std::array<Registration, 4> kRegistry = {{
     {"cpu-ref", "CPU, double precision, all cores: the reference every engine is checked against",
      always_available,
      [](int threads) -> std::unique_ptr<Engine> {
        return std::make_unique<CpuReferenceEngine>(threads);
      }},
+    {"cpu", "CPU, float, all cores: the CUDA kernels' own code compiled for the host",
+     always_available, make_cpu_engine},
+    {"cublas", "NVIDIA GPU, float: the layered algorithm with cuBLAS products (the baseline)",
+     cuda_unavailable_reason, make_cublas_engine},
+    {"cuda", "NVIDIA GPU, float: custom kernels, fused per thread or per warp, layered beyond",
+     cuda_unavailable_reason, make_cuda_engine},
 }};
 
 std::string known_names() {
@@ -38,6 +48,10 @@ std::string known_names() {
 }
 
 }  // namespace
+
+std::int64_t Engine::preferred_chunk_items(const SweepPlan& plan) const {
+  return default_chunk_items(plan);
+}
 
 std::vector<EngineInfo> list_engines() {
   std::vector<EngineInfo> infos;
@@ -50,7 +64,6 @@ std::vector<EngineInfo> list_engines() {
 
 std::unique_ptr<Engine> make_engine(std::string_view name, int threads) {
   if (name == "auto") {
-    // The registry lists engines slowest first, so the last available one is the fastest.
     for (auto it = kRegistry.rbegin(); it != kRegistry.rend(); ++it) {
       if (it->unavailable().empty()) return it->make(threads);
     }

@@ -8,6 +8,7 @@
 
 #include "cli/devices_command.hpp"
 #include "cli/sweep_command.hpp"
+#include "cli/verify_command.hpp"
 #include "usage_error.hpp"
 
 namespace {
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   symbreak::cli::SweepOptions sweep_options;
   CLI::App* sweep = symbreak::cli::setup_sweep(app, sweep_options);
+  symbreak::cli::VerifyOptions verify_options;
+  CLI::App* verify = symbreak::cli::setup_verify(app, verify_options);
   CLI::App* devices = symbreak::cli::setup_devices(app);
 
   try {
@@ -51,6 +54,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*sweep) return symbreak::cli::run_sweep_command(sweep_options);
+    if (*verify) return symbreak::cli::run_verify_command(verify_options);
     if (*devices) return symbreak::cli::run_devices_command();
   } catch (const symbreak::UsageError& e) {
     return fail(2, e.what());

@@ -71,7 +71,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
   const auto start = Clock::now();
   const std::int64_t total = plan.item_count();
   const std::int64_t chunk =
-      options.chunk_items > 0 ? options.chunk_items : default_chunk_items(plan);
+      options.chunk_items > 0 ? options.chunk_items : engine.preferred_chunk_items(plan);
   ProgressReporter progress(options.progress, total,
                             static_cast<std::int64_t>(plan.configs.size()));
   std::map<std::int64_t, ConfigAccumulator> open;  // configurations with replicates still to come

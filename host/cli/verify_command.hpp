@@ -1,0 +1,27 @@
+// `symbreak verify`: train a sweep with an engine, retrain the same networks with cpu-ref from the
+// same initial parameters, and check the agreement of SPEC §9.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "grid_options.hpp"
+#include "run_options.hpp"
+
+namespace symbreak::cli {
+
+struct VerifyOptions {
+  GridOptions grid;
+  RunOptions run;
+  std::optional<std::string> sample;
+  bool quiet = false;
+};
+
+CLI::App* setup_verify(CLI::App& parent, VerifyOptions& options);
+
+// 0 when every requirement holds, 1 when one does not, 130 when interrupted.
+int run_verify_command(const VerifyOptions& options);
+
+}  // namespace symbreak::cli

@@ -1,0 +1,206 @@
+// Fused training, one network per GPU thread: parameters, gradients, momentum and activations
+// live in registers for a whole segment of epochs. The same function trains one network on the
+// host for the `cpu` engine, so CI executes exactly what the kernel executes.
+//
+// Shapes are compile-time buckets: DEPTH hidden layers (1 or 2), at most MAXW neurons per layer and
+// MAXD inputs; the real width and input count are runtime values masked inside fully unrolled
+// loops. Every neuron of a layer runs the same sequence of operations, so neurons that start
+// identical stay bit-for-bit identical, as exact arithmetic demands.
+//
+// Arrays: params / velocity point at one network's flat vector (layout of network_shape.cuh).
+#pragma once
+
+#include "host_device.cuh"
+#include "train_job.cuh"
+#include "train_segment.cuh"
+
+namespace symbreak {
+
+template <int DEPTH, int MAXW, int MAXD>
+struct ThreadParams {
+  static_assert(DEPTH == 1 || DEPTH == 2, "fused per-thread kernels cover depth 1 and 2");
+  static constexpr int kInner = DEPTH == 2 ? MAXW : 1;  // size of the hidden-to-hidden layer
+  float w1[MAXW][MAXD];
+  float b1[MAXW];
+  float w2[kInner][kInner];
+  float b2[kInner];
+  float wo[MAXW];
+  float bo;
+
+  // f(p, q...) for every parameter p of this and the matching q of each of `others`.
+  template <class F, class... Others>
+  SYMBREAK_HD void zip(F f, Others&... others) {
+    SYMBREAK_UNROLL
+    for (int i = 0; i < MAXW; ++i) {
+      SYMBREAK_UNROLL
+      for (int j = 0; j < MAXD; ++j)
+        f(w1[i][j], others.w1[i][j]...);
+      f(b1[i], others.b1[i]...);
+      f(wo[i], others.wo[i]...);
+    }
+    SYMBREAK_UNROLL
+    for (int k = 0; k < kInner; ++k) {
+      SYMBREAK_UNROLL
+      for (int i = 0; i < kInner; ++i)
+        f(w2[k][i], others.w2[k][i]...);
+      f(b2[k], others.b2[k]...);
+    }
+    f(bo, others.bo...);
+  }
+
+  SYMBREAK_HD void set_zero() {
+    zip([](float& p) { p = 0.0f; });
+  }
+
+  // Copies between registers and the flat layout; entries beyond the real shape are zero.
+  template <bool kStore, class Ptr>
+  SYMBREAK_HD void transfer(const NetworkShape& s, Ptr flat) {
+    const int h = s.width, d = s.inputs;
+    const auto move = [&](float& reg, long long index, bool valid) {
+      if constexpr (kStore) {
+        if (valid) flat[index] = reg;
+      } else {
+        reg = valid ? flat[index] : 0.0f;
+      }
+    };
+    const long long ow1 = s.weight_offset(1), ob1 = s.bias_offset(1);
+    const long long ow2 = s.weight_offset(2), ob2 = s.bias_offset(2);
+    const long long owo = s.weight_offset(DEPTH + 1), obo = s.bias_offset(DEPTH + 1);
+    SYMBREAK_UNROLL
+    for (int i = 0; i < MAXW; ++i) {
+      SYMBREAK_UNROLL
+      for (int j = 0; j < MAXD; ++j)
+        move(w1[i][j], ow1 + i * d + j, i < h && j < d);
+      move(b1[i], ob1 + i, i < h);
+      move(wo[i], owo + i, i < h);
+    }
+    if constexpr (DEPTH == 2) {
+      SYMBREAK_UNROLL
+      for (int k = 0; k < MAXW; ++k) {
+        SYMBREAK_UNROLL
+        for (int i = 0; i < MAXW; ++i)
+          move(w2[k][i], ow2 + k * h + i, k < h && i < h);
+        move(b2[k], ob2 + k, k < h);
+      }
+    }
+    move(bo, obo, true);
+  }
+};
+
+// Activations of one sample, kept for the backward pass: z[l][i] and a[l][i] of hidden layer
+// l + 1. Layers are indexed by constants only, so everything stays in registers.
+template <int DEPTH, int MAXW>
+struct ThreadActivations {
+  float z[DEPTH][MAXW], a[DEPTH][MAXW];
+  float zo;
+};
+
+template <int DEPTH, int MAXW, int MAXD>
+SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const TrainJob& job,
+                                const float* x, ThreadActivations<DEPTH, MAXW>& act) {
+  const int h = job.shape.width, d = job.shape.inputs;
+  SYMBREAK_UNROLL
+  for (int i = 0; i < MAXW; ++i) {
+    float z = p.b1[i];
+    SYMBREAK_UNROLL
+    for (int j = 0; j < MAXD; ++j) {
+      if (j < d) z += p.w1[i][j] * x[j];
+    }
+    act.z[0][i] = z;
+    act.a[0][i] = activate(job.activation, z);
+  }
+  if constexpr (DEPTH == 2) {
+    SYMBREAK_UNROLL
+    for (int k = 0; k < MAXW; ++k) {
+      float z = p.b2[k];
+      SYMBREAK_UNROLL
+      for (int i = 0; i < MAXW; ++i) {
+        if (i < h) z += p.w2[k][i] * act.a[0][i];
+      }
+      act.z[1][k] = z;
+      act.a[1][k] = activate(job.activation, z);
+    }
+  }
+  float zo = p.bo;
+  SYMBREAK_UNROLL
+  for (int i = 0; i < MAXW; ++i) {
+    if (i < h) zo += p.wo[i] * act.a[DEPTH - 1][i];
+  }
+  act.zo = zo;
+}
+
+// Adds one sample's gradient to g (SPEC §3): δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f'(z_l).
+template <int DEPTH, int MAXW, int MAXD>
+SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const TrainJob& job,
+                                 const float* x, float y, const ThreadActivations<DEPTH, MAXW>& act,
+                                 ThreadParams<DEPTH, MAXW, MAXD>& g) {
+  const int h = job.shape.width, d = job.shape.inputs;
+  const float dzo = output_delta(job.loss, act.zo, y);
+  g.bo += dzo;
+  const float(&last_z)[MAXW] = act.z[DEPTH - 1];
+  const float(&last_a)[MAXW] = act.a[DEPTH - 1];
+  float delta[MAXW];  // δ of the last hidden layer; zero beyond the real width
+  SYMBREAK_UNROLL
+  for (int i = 0; i < MAXW; ++i) {
+    delta[i] = 0.0f;
+    if (i < h) {
+      g.wo[i] += dzo * last_a[i];
+      delta[i] = p.wo[i] * dzo * activation_derivative(job.activation, last_z[i], last_a[i]);
+    }
+  }
+  if constexpr (DEPTH == 2) {
+    float delta1[MAXW];
+    SYMBREAK_UNROLL
+    for (int i = 0; i < MAXW; ++i) {
+      float sum = 0.0f;
+      SYMBREAK_UNROLL
+      for (int k = 0; k < MAXW; ++k) {
+        if (k < h) sum += p.w2[k][i] * delta[k];
+      }
+      delta1[i] =
+          i < h ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i]) : 0.0f;
+    }
+    SYMBREAK_UNROLL
+    for (int k = 0; k < MAXW; ++k) {
+      g.b2[k] += delta[k];
+      SYMBREAK_UNROLL
+      for (int i = 0; i < MAXW; ++i) {
+        if (i < h) g.w2[k][i] += delta[k] * act.a[0][i];
+      }
+    }
+    SYMBREAK_UNROLL
+    for (int i = 0; i < MAXW; ++i)
+      delta[i] = delta1[i];
+  }
+  SYMBREAK_UNROLL
+  for (int i = 0; i < MAXW; ++i) {
+    g.b1[i] += delta[i];
+    SYMBREAK_UNROLL
+    for (int j = 0; j < MAXD; ++j) {
+      if (j < d) g.w1[i][j] += delta[i] * x[j];
+    }
+  }
+}
+
+template <int DEPTH, int MAXW, int MAXD>
+SYMBREAK_HD inline TrainState evaluate(const ThreadParams<DEPTH, MAXW, MAXD>& p,
+                                       const TrainJob& job, ThreadActivations<DEPTH, MAXW>& act) {
+  return evaluate_samples(p, job, act);
+}
+
+// One segment of training for one network; see EpochSegment. `velocity` is read and written only
+// with MOMENTUM.
+template <int DEPTH, int MAXW, int MAXD, bool MOMENTUM>
+SYMBREAK_HD inline void fused_thread_train(const TrainJob& job, EpochSegment segment, float* params,
+                                           float* velocity, TrainState& state) {
+  using Params = ThreadParams<DEPTH, MAXW, MAXD>;
+  Params p, g, v;
+  p.template transfer<false>(job.shape, params);
+  if constexpr (MOMENTUM) v.template transfer<false>(job.shape, velocity);
+  ThreadActivations<DEPTH, MAXW> act;
+  train_segment<MOMENTUM>(job, segment, p, g, v, act, state);
+  p.template transfer<true>(job.shape, params);
+  if constexpr (MOMENTUM) v.template transfer<true>(job.shape, velocity);
+}
+
+}  // namespace symbreak

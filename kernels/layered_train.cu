@@ -1,0 +1,78 @@
+// The layered path on the GPU: layered_train (layered_train.cuh) with the element operations
+// launched as kernels, and the dense products either custom (one thread per output element) or
+// cuBLAS batched GEMMs across the configuration's networks.
+#include "cublas_check.cuh"
+#include "device_launch.hpp"
+#include "for_each.cuh"
+#include "layered_train.cuh"
+
+namespace symbreak {
+namespace {
+
+// The three dense products with cublasSgemmStridedBatched, one GEMM per layer for all networks.
+// Column-major views: network k's W_l ([n_l][n_{l-1}] row-major) is an n_{l-1} x n_l matrix with
+// leading dimension n_{l-1}; a layer block [capacity][n_l] is an n_l x capacity matrix.
+struct CublasProducts {
+  cublasHandle_t handle;
+  DeviceExecutor exec;
+
+  void forward(const LayeredBatch& b, int l, int first, int count) const {
+    const NetworkShape& s = b.job.shape;
+    const int rows = s.units(l), inner = s.units(l - 1);
+    const float one = 1.0f, zero = 0.0f;
+    // Z_l = W_l · A_{l-1}: the input x is shared by all networks (stride 0).
+    const float* input = l == 1 ? b.job.x + static_cast<long long>(first) * inner
+                                : b.a + b.layer_block(l - 1);
+    const long long input_stride = l == 1 ? 0 : static_cast<long long>(b.capacity) * inner;
+    CUBLAS_CHECK(cublasSgemmStridedBatched(
+        handle, CUBLAS_OP_T, CUBLAS_OP_N, rows, count, inner, &one, b.params + s.weight_offset(l),
+        inner, b.parameter_count(), input, inner, input_stride, &zero, b.z + b.layer_block(l),
+        rows, static_cast<long long>(b.capacity) * rows, b.networks));
+    exec.run(static_cast<long long>(b.networks) * count * rows, BiasActivationOp{b, l, count});
+  }
+
+  void backward(const LayeredBatch& b, int l, int count) const {
+    const NetworkShape& s = b.job.shape;
+    const int rows = s.units(l - 1), inner = s.units(l);
+    const float one = 1.0f, zero = 0.0f;
+    // δ_{l-1} = W_lᵀ · δ_l, then ⊙ f'(z_{l-1}).
+    CUBLAS_CHECK(cublasSgemmStridedBatched(
+        handle, CUBLAS_OP_N, CUBLAS_OP_N, rows, count, inner, &one, b.params + s.weight_offset(l),
+        rows, b.parameter_count(), b.delta + b.layer_block(l), inner,
+        static_cast<long long>(b.capacity) * inner, &zero, b.delta + b.layer_block(l - 1), rows,
+        static_cast<long long>(b.capacity) * rows, b.networks));
+    exec.run(static_cast<long long>(b.networks) * count * rows, DerivativeOp{b, l - 1, count});
+  }
+
+  void update(const LayeredBatch& b, int l, int first, int count) const {
+    const NetworkShape& s = b.job.shape;
+    const int rows = s.units(l), cols = s.units(l - 1);
+    const float one = 1.0f, zero = 0.0f;
+    // G_l = δ_l · A_{l-1}ᵀ summed over the batch, stored row-major like W_l: as a column-major
+    // cols x rows matrix it is A_{l-1} · δ_lᵀ.
+    const float* input = l == 1 ? b.job.x + static_cast<long long>(first) * cols
+                                : b.a + b.layer_block(l - 1);
+    const long long input_stride = l == 1 ? 0 : static_cast<long long>(b.capacity) * cols;
+    CUBLAS_CHECK(cublasSgemmStridedBatched(
+        handle, CUBLAS_OP_N, CUBLAS_OP_T, cols, rows, count, &one, input, cols, input_stride,
+        b.delta + b.layer_block(l), rows, static_cast<long long>(b.capacity) * rows, &zero,
+        b.grad + s.weight_offset(l), cols, b.parameter_count(), b.networks));
+    exec.run(static_cast<long long>(b.networks) * rows * (cols + 1),
+             GradientUpdateOp{b, l, first, count});
+  }
+};
+
+}  // namespace
+
+void launch_layered(const LayeredBatch& batch, EpochSegment segment, cublasContext* cublas,
+                    cudaStream_t stream) {
+  const DeviceExecutor exec{stream};
+  if (cublas == nullptr) {
+    layered_train(exec, CustomProducts<DeviceExecutor>{exec}, batch, segment);
+    return;
+  }
+  CUBLAS_CHECK(cublasSetStream(cublas, stream));
+  layered_train(exec, CublasProducts{cublas, exec}, batch, segment);
+}
+
+}  // namespace symbreak

@@ -1,0 +1,74 @@
+// The layered algorithm for any shape (SPEC §9 `cuda` beyond the fused kernels, and `cublas`):
+// per batch of samples, one launch per layer for the forward pass, the output delta, one per layer
+// for the backward deltas, and one per layer for the rank-one weight-gradient update. `Products`
+// decides who computes the dense products: the custom element operations (CustomProducts) or
+// cuBLAS (host/cublas_products). `Exec` runs element operations on the host or the GPU.
+#pragma once
+
+#include "activation_derivative.cuh"
+#include "dense_forward.cuh"
+#include "layered_batch.cuh"
+#include "output_layer.cuh"
+#include "rank1_update.cuh"
+
+namespace symbreak {
+
+template <class Exec>
+struct CustomProducts {
+  Exec exec;
+
+  void forward(const LayeredBatch& b, int l, int first, int count) const {
+    exec.run(static_cast<long long>(b.networks) * count * b.job.shape.units(l),
+             DenseForwardOp{b, l, first, count});
+  }
+  // δ_{l-1} from δ_l.
+  void backward(const LayeredBatch& b, int l, int count) const {
+    exec.run(static_cast<long long>(b.networks) * count * b.job.shape.units(l - 1),
+             BackwardDeltaOp{b, l, count});
+  }
+  void update(const LayeredBatch& b, int l, int first, int count) const {
+    exec.run(
+        static_cast<long long>(b.networks) * b.job.shape.units(l) * (b.job.shape.units(l - 1) + 1),
+        Rank1UpdateOp{b, l, first, count});
+  }
+};
+
+// One segment of training for the b.networks networks of one configuration. Requires
+// b.capacity >= b.job.batch; loss_sum and correct start at zero and are left at zero.
+template <class Exec, class Products>
+void layered_train(const Exec& exec, const Products& products, const LayeredBatch& b,
+                   EpochSegment segment) {
+  const int n = b.job.samples, batch = b.job.batch, layers = b.job.shape.layers();
+  const bool full_batch = batch >= n;
+  const auto forward_all = [&](int first, int count) {
+    for (int l = 1; l <= layers; ++l)
+      products.forward(b, l, first, count);
+  };
+  const auto evaluate_all = [&](int epoch, bool final) {
+    for (int first = 0; first < n; first += b.capacity) {
+      const int count = n - first < b.capacity ? n - first : b.capacity;
+      forward_all(first, count);
+      exec.run(b.networks, EvaluateOp{b, first, count});
+    }
+    exec.run(b.networks, FinishEvaluationOp{b, epoch, final});
+  };
+
+  for (int epoch = segment.first_epoch; epoch < segment.last_epoch; ++epoch) {
+    if (!full_batch) evaluate_all(epoch, false);
+    for (int first = 0; first < n; first += batch) {
+      const int count = n - first < batch ? n - first : batch;
+      forward_all(first, count);
+      // Full batch: this forward pass sees the parameters after `epoch` epochs.
+      if (full_batch) exec.run(b.networks, EvaluateOp{b, first, count});
+      exec.run(static_cast<long long>(b.networks) * count, OutputDeltaOp{b, first, count});
+      for (int l = layers; l >= 2; --l)
+        products.backward(b, l, count);
+      for (int l = 1; l <= layers; ++l)
+        products.update(b, l, first, count);
+    }
+    if (full_batch) exec.run(b.networks, FinishEvaluationOp{b, epoch, false});
+  }
+  evaluate_all(segment.last_epoch, true);
+}
+
+}  // namespace symbreak

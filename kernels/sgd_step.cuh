@@ -1,0 +1,21 @@
+// One parameter's update (SPEC §4), PyTorch's classical momentum: v <- mu v + g; θ <- θ - lr v,
+// with g the batch mean of the gradient. Every kernel and the cpu engine update through this.
+#pragma once
+
+#include "host_device.cuh"
+
+namespace symbreak {
+
+// grad_sum: the gradient summed over the batch; inv_count: 1 / batch size.
+template <bool MOMENTUM>
+SYMBREAK_HD inline void sgd_step(float& theta, float& velocity, float grad_sum, float inv_count,
+                                 float lr, float momentum) {
+  if constexpr (MOMENTUM) {
+    velocity = momentum * velocity + grad_sum * inv_count;
+    theta -= lr * velocity;
+  } else {
+    theta -= lr * (grad_sum * inv_count);
+  }
+}
+
+}  // namespace symbreak

@@ -1,0 +1,46 @@
+// What the float training code needs to know about one configuration, and what it reports, as
+// plain values that cross to the GPU. Training runs in segments of epochs so that traces can
+// measure the parameters between segments; without a trace there is one segment [0, E].
+#pragma once
+
+#include <cstdint>
+
+#include "activation.cuh"
+#include "loss.cuh"
+#include "network_shape.cuh"
+
+namespace symbreak {
+
+struct TrainJob {
+  NetworkShape shape;
+  int samples = 0;  // n
+  int batch = 0;    // samples per update, 1 ... n (already resolved from 0 = full batch)
+  Activation activation = Activation::tanh;
+  Loss loss = Loss::bce;
+  float lr = 0.5f;
+  float momentum = 0.0f;
+  const float* x = nullptr;  // [sample][input], row-major
+  const float* y = nullptr;  // [sample]
+};
+
+// Train epochs first_epoch ... last_epoch - 1, then evaluate the parameters after last_epoch
+// epochs. first_epoch == last_epoch only evaluates.
+struct EpochSegment {
+  int first_epoch = 0;
+  int last_epoch = 0;
+};
+
+// Per network, carried from segment to segment.
+struct TrainState {
+  int epoch_solved = -1;  // smallest epoch at which every sample was classified correctly
+  int correct = 0;        // samples classified correctly after last_epoch epochs
+  float loss = 0.0f;      // mean loss after last_epoch epochs
+};
+
+// A logit z > 0 predicts 1 (SPEC §6).
+template <class Real>
+SYMBREAK_HD inline bool classified_correctly(Real z, Real y) {
+  return (z > Real(0)) == (y > Real(0.5));
+}
+
+}  // namespace symbreak
