@@ -1,0 +1,102 @@
+// A pseudo-random sweep over everything a float engine must get right against cpu-ref (SPEC §9):
+// tasks with 2, 3 and 5 inputs, depths 1-3 (so the per-thread, per-warp and layered kernels all
+// run), awkward widths up to 32, every activation, loss and initialisation family, full batch and
+// minibatches, with and without momentum. Shared by tests/host/test_cpu_engine and
+// tests/host/test_cuda_engines_gpu, so both engines face the same grid.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "host/init_scheme_names.hpp"
+#include "host/sweep_plan.hpp"
+#include "host/task.hpp"
+
+namespace symbreak {
+
+inline const std::vector<std::string> kRandomGridTasks = {"xor", "and", "parity:3", "parity:5"};
+
+// Every scheme family of SPEC §5, bare and in the W/B form.
+inline const std::vector<std::string> kRandomGridSchemes = {
+    "zeros",
+    "const:0.5",
+    "const:-0.3",
+    "uniform:1",
+    "normal:1",
+    "xavier-uniform",
+    "xavier-normal",
+    "he-uniform",
+    "he-normal",
+    "lecun-uniform",
+    "lecun-normal:1.5",
+    "trunc-normal:0.5",
+    "torch-linear",
+    "torch-linear/torch-linear",
+    "orthogonal",
+    "orthogonal:2",
+    "identity",
+    "identity:0.7",
+    "hadamard",
+    "tied:normal:1",
+    "tied:xavier-uniform",
+    "symmetric:normal:1",
+    "symmetric:he-uniform",
+    "zeros/normal:1",
+    "symmetric:normal:1/const:0.1",
+    "const:0.2/const:0.1",
+};
+
+// --bias-init for the schemes without a W/B bias.
+inline const std::vector<std::string> kRandomGridBiases = {"zeros", "zeros", "const:0.1",
+                                                           "normal:0.5"};
+
+// `configs` configurations drawn with std::mt19937(grid_seed). Learning rates stay where training
+// neither explodes nor stalls: 0.1-0.5 without momentum, 0.03-0.05 with μ = 0.9 (an effective
+// step of 0.3-0.5).
+inline SweepPlan random_config_plan(int configs, std::uint32_t grid_seed, std::int64_t seeds,
+                                    int epochs) {
+  SweepPlan plan;
+  for (const std::string& name : kRandomGridTasks)
+    plan.tasks.push_back(make_task(name));
+  plan.run.epochs = epochs;
+  plan.run.seeds = seeds;
+  plan.run.seed = 20240611u;
+  std::mt19937 rng(grid_seed);
+  const auto pick = [&rng](const auto& options) {
+    return options[std::uniform_int_distribution<std::size_t>(0, options.size() - 1)(rng)];
+  };
+  const std::vector<int> widths = {1, 2, 3, 5, 7, 8, 9, 16, 17, 31, 32};
+  const std::vector<Activation> activations = {Activation::sigmoid, Activation::tanh,
+                                               Activation::relu, Activation::leaky_relu,
+                                               Activation::linear};
+  const std::vector<int> batches = {0, 0, 1, 3};
+  for (int k = 0; k < configs; ++k) {
+    Config c;
+    c.task = static_cast<int>(
+        std::uniform_int_distribution<std::size_t>(0, kRandomGridTasks.size() - 1)(rng));
+    c.depth = std::uniform_int_distribution<int>(1, 3)(rng);
+    c.width = pick(widths);
+    c.activation = pick(activations);
+    c.init = parse_init_choice(pick(kRandomGridSchemes));
+    c.bias = c.init.bias ? BiasChoice{*c.init.bias, *c.init.bias_text}
+                         : parse_bias_choice(pick(kRandomGridBiases));
+    c.loss = pick(std::vector<Loss>{Loss::bce, Loss::mse});
+    c.momentum = pick(std::vector<double>{0.0, 0.9});
+    c.lr = c.momentum == 0.0 ? pick(std::vector<double>{0.1, 0.3, 0.5})
+                             : pick(std::vector<double>{0.03, 0.05});
+    c.batch = pick(batches);
+    plan.configs.push_back(c);
+  }
+  return plan;
+}
+
+inline std::vector<WorkItem> every_item(const SweepPlan& plan) {
+  std::vector<WorkItem> items;
+  for (std::int64_t i = 0; i < plan.item_count(); ++i)
+    items.push_back(plan.item(i));
+  return items;
+}
+
+}  // namespace symbreak
