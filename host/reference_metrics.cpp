@@ -35,11 +35,13 @@ double max_abs(const std::vector<double>& v) {
   return m;
 }
 
+// A NaN difference is not within the tolerance: NaN parameters tie nothing.
 bool tied(const std::vector<double>& a, const std::vector<double>& b, double tol) {
-  double diff = 0.0;
-  for (std::size_t k = 0; k < a.size(); ++k)
-    diff = std::max(diff, std::fabs(a[k] - b[k]));
-  return diff <= tol * (1.0 + std::max(max_abs(a), max_abs(b)));
+  const double limit = tol * (1.0 + std::max(max_abs(a), max_abs(b)));
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (!(std::fabs(a[k] - b[k]) <= limit)) return false;
+  }
+  return true;
 }
 
 int find_root(std::vector<int>& parent, int i) {

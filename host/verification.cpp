@@ -8,6 +8,7 @@
 #include <map>
 
 #include "config_columns.hpp"
+#include "text_table.hpp"
 
 namespace symbreak {
 namespace {
@@ -43,12 +44,15 @@ bool requires_exact_distinct(const Config& c) {
 void Agreement::add(const Config& config, const NetworkResult& engine,
                     const NetworkResult& reference) {
   ++n;
-  if (requires_exact_distinct(config)) {
+  // A diverged network's D_l describes NaN or infinite parameters, and float overflows where
+  // double does not; exactness is required where neither engine diverged.
+  if (requires_exact_distinct(config) && !engine.diverged && !reference.diverged) {
     ++exact_required;
     exact_mismatches += engine.distinct != reference.distinct;
   }
   const auto e = flags(engine), r = flags(reference);
-  for (int v = 0; v < kVerdicts; ++v) verdict_disagreements[v] += e[v] != r[v];
+  for (int v = 0; v < kVerdicts; ++v)
+    verdict_disagreements[v] += e[v] != r[v];
   for (int k = 0; k < kRates; ++k) {
     engine_counts[k] += e[k];
     reference_counts[k] += r[k];
@@ -74,7 +78,8 @@ double Agreement::largest_rate_difference(int* which) const {
 
 double Agreement::lowest_verdict_agreement() const {
   double lowest = 1.0;
-  for (int v = 0; v < kVerdicts; ++v) lowest = std::min(lowest, verdict_agreement(v));
+  for (int v = 0; v < kVerdicts; ++v)
+    lowest = std::min(lowest, verdict_agreement(v));
   return lowest;
 }
 
@@ -113,38 +118,52 @@ std::string format_verification(const SweepPlan& plan, const VerificationReport&
                     std::to_string(per_config) + " networks each (replicates 0.." +
                     std::to_string(per_config - 1) + ")\n\n";
   const std::vector<ConfigColumn> varying = varying_columns(plan);
-  char line[512];
-  std::string header;
-  for (const ConfigColumn& c : varying) header += std::string(c.name) + " ";
-  out += "config  " + header + "| n | D_l exact | verdict agreement (lowest) | largest rate difference\n";
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> header;
+  for (const ConfigColumn& c : varying)
+    header.emplace_back(c.name);
+  for (const char* name :
+       {"n", "D_l exact", "lowest verdict agreement", "largest rate difference", ""}) {
+    header.emplace_back(name);
+  }
+  cells.push_back(header);
   for (std::size_t i = 0; i < report.configs.size(); ++i) {
     const Agreement& a = report.per_config[i];
     const Config& c = plan.configs[report.configs[i]];
-    std::string name;
-    for (const ConfigColumn& col : varying) name += col.value(plan, c) + " ";
+    std::vector<std::string> row;
+    for (const ConfigColumn& col : varying)
+      row.push_back(col.value(plan, c));
     int which = 0;
     const double diff = a.largest_rate_difference(&which);
-    const std::string exact = a.exact_required == 0    ? "n/a"
-                              : a.exact_mismatches == 0 ? "yes"
-                                                        : "NO, " + std::to_string(a.exact_mismatches) + " differ";
-    std::snprintf(line, sizeof line, "%6zu  %s| %lld | %s | %s | %s (%s)%s\n", i, name.c_str(),
-                  static_cast<long long>(a.n), exact.c_str(),
-                  pct(a.lowest_verdict_agreement()).c_str(), pp(diff).c_str(), kRateNames[which],
-                  a.holds() ? "" : "  <- beyond the limits for this configuration alone");
-    out += line;
+    row.push_back(std::to_string(a.n));
+    row.push_back(a.exact_required == 0     ? "n/a"
+                  : a.exact_mismatches == 0 ? "yes"
+                                            : "NO (" + std::to_string(a.exact_mismatches) + ")");
+    row.push_back(pct(a.lowest_verdict_agreement()));
+    row.push_back(pp(diff) + " " + kRateNames[which]);
+    row.push_back(a.holds() ? "" : "*");
+    cells.push_back(row);
   }
+  out += format_text_table(cells, varying.size());
   const Agreement& o = report.overall;
   int which = 0;
   const double diff = o.largest_rate_difference(&which);
+  const bool any_beyond = std::any_of(report.per_config.begin(), report.per_config.end(),
+                                      [](const Agreement& a) { return !a.holds(); });
+  if (any_beyond) {
+    out += "\n* beyond 99% agreement or 1pp for this configuration alone: with n networks one\n"
+           "  disagreement moves a rate by 100/n pp, so these two are judged over all networks.\n";
+  }
   out += "\nOverall, " + std::to_string(o.n) + " networks:\n";
   out += "  D_l identical on " + std::to_string(o.exact_required - o.exact_mismatches) + " of " +
          std::to_string(o.exact_required) +
-         " networks with deterministic symmetric initialisations (required: all)\n";
+         " networks with deterministic symmetric initialisations that did not diverge "
+         "(required: all)\n";
   out += "  verdict agreement:";
   for (int v = 0; v < kVerdicts; ++v) {
     out += std::string(" ") + kRateNames[v] + " " + pct(o.verdict_agreement(v));
   }
-  out += " (required: >= 99%)\n";
+  out += " (required: >= 99% each)\n";
   out += "  largest rate difference: " + pp(diff) + " (" + kRateNames[which] +
          ") (required: <= 1pp)\n";
   out += report.passed() ? "PASS\n" : "FAIL\n";

@@ -25,7 +25,7 @@ inline constexpr std::array<const char*, kRates> kRateNames = {"solved", "broken
 // Agreement over a set of networks (one configuration, or all of them).
 struct Agreement {
   std::int64_t n = 0;
-  std::int64_t exact_required = 0;  // networks whose D_l must match exactly
+  std::int64_t exact_required = 0;  // networks whose D_l must match exactly (neither diverged)
   std::int64_t exact_mismatches = 0;
   std::array<std::int64_t, kVerdicts> verdict_disagreements{};
   std::array<std::int64_t, kRates> engine_counts{}, reference_counts{};
@@ -47,7 +47,8 @@ struct VerificationReport {
   Agreement overall;
   // The sweep passes when D_l matched everywhere it must, and the verdict agreement and rates hold
   // over all compared networks. Per configuration the same numbers are reported; with few networks
-  // per configuration one disagreement exceeds 1 percentage point, so they inform but do not decide.
+  // per configuration one disagreement exceeds 1 percentage point, so they inform but do not
+  // decide.
   bool passed() const;
 };
 
