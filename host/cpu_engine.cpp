@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "../kernels/fused_thread.cuh"
 #include "../kernels/for_each.cuh"
+#include "../kernels/fused_thread.cuh"
 #include "../kernels/fused_warp.cuh"
 #include "../kernels/init_params.cuh"
 #include "../kernels/layered_train.cuh"

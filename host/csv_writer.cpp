@@ -70,7 +70,7 @@ const std::vector<std::string_view>& config_csv_columns() {
       "median_epoch_solved", "mean_final_loss", "engine",
       // symbreak's additions, after the SPEC's columns:
       "collapsed_lo", "collapsed_hi", "frozen_lo", "frozen_hi", "diverged_lo", "diverged_hi",
-      "median_final_loss", "seed", "tol"};
+      "median_final_loss", "seed", "tol", "kernel"};
   return columns;
 }
 
@@ -80,7 +80,7 @@ std::string config_csv_header() {
 }
 
 std::string config_csv_row(const SweepPlan& plan, const Config& config, const ConfigSummary& s,
-                           std::string_view engine) {
+                           std::string_view engine, std::string_view kernel) {
   std::vector<std::string> f = config_key(plan, config);
   const auto rate = [&f](const Rate& r, bool with_interval) {
     f.push_back(format_number(r.rate));
@@ -106,6 +106,7 @@ std::string config_csv_row(const SweepPlan& plan, const Config& config, const Co
   f.push_back(format_number(s.median_final_loss));
   f.push_back(std::to_string(plan.run.seed));
   f.push_back(format_number(plan.run.tol));
+  f.push_back(csv_field(kernel));
   return join(f);
 }
 

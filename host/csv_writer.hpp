@@ -17,8 +17,10 @@ namespace symbreak {
 // The columns SPEC §8 requires, in its order, followed by symbreak's extra columns.
 const std::vector<std::string_view>& config_csv_columns();
 std::string config_csv_header();
+// `kernel`: which kernel of the engine trained the configuration (Engine::kernel_for).
 std::string config_csv_row(const SweepPlan& plan, const Config& config,
-                           const ConfigSummary& summary, std::string_view engine);
+                           const ConfigSummary& summary, std::string_view engine,
+                           std::string_view kernel = {});
 
 std::string network_csv_header(bool traced);
 std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& result,

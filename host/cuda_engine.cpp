@@ -80,10 +80,17 @@ class CudaBackend final : public FloatBackend {
     velocity_.zero();
     initial_ = DeviceBuffer<float>(chunk.parameter_total);
     states_ = to_device(std::vector<TrainState>(count));
-    nets_ = DeviceNetworks{d_jobs_.data(),   d_weight_init_.data(), d_bias_init_.data(),
-                           d_network_job_.data(), d_replicate_.data(), d_offset_.data(),
-                           params_.data(),   velocity_.data(),      initial_.data(),
-                           states_.data(),   count};
+    nets_ = DeviceNetworks{d_jobs_.data(),
+                           d_weight_init_.data(),
+                           d_bias_init_.data(),
+                           d_network_job_.data(),
+                           d_replicate_.data(),
+                           d_offset_.data(),
+                           params_.data(),
+                           velocity_.data(),
+                           initial_.data(),
+                           states_.data(),
+                           count};
     {
       DeviceBuffer<double> scratch(chunk.parameter_total);
       launch_init_params(nets_, chunk.seed, scratch.data(), nullptr);
@@ -94,13 +101,15 @@ class CudaBackend final : public FloatBackend {
 
   void train(EpochSegment segment) override {
     for (const auto& [bucket, slots] : thread_slots_) {
-      launch_fused_thread(bucket, nets_, slots.data(), static_cast<int>(slots.size()), segment, nullptr);
+      launch_fused_thread(bucket, nets_, slots.data(), static_cast<int>(slots.size()), segment,
+                          nullptr);
     }
     for (const auto& [key, networks] : warp_networks_) {
       launch_fused_warp(key.first, key.second, nets_, networks.data(),
                         static_cast<int>(networks.size()), segment, nullptr);
     }
-    for (LayeredScratch& s : layered_) launch_layered(layered_batch(s), segment, cublas_handle(), nullptr);
+    for (LayeredScratch& s : layered_)
+      launch_layered(layered_batch(s), segment, cublas_handle(), nullptr);
     CUDA_CHECK(cudaDeviceSynchronize());
   }
 
@@ -120,7 +129,8 @@ class CudaBackend final : public FloatBackend {
     states_.download(host_states, count);
     d_distinct.download(distinct, count * chunk.max_depth);
     out.resize(count);
-    for (std::size_t k = 0; k < count; ++k) out[k] = NetworkMeasure{host_states[k], host_metrics[k]};
+    for (std::size_t k = 0; k < count; ++k)
+      out[k] = NetworkMeasure{host_states[k], host_metrics[k]};
   }
 
   double memory_budget() const override {
@@ -143,19 +153,24 @@ class CudaBackend final : public FloatBackend {
       const int first = chunk.job_first[j], count = chunk.job_count[j];
       if (choice.kind == KernelKind::fused_thread) {
         std::vector<int>& list = slots[choice.bucket];
-        for (int k = first; k < first + count; ++k) list.push_back(k);
-        while (list.size() % 32 != 0) list.push_back(-1);
+        for (int k = first; k < first + count; ++k)
+          list.push_back(k);
+        while (list.size() % 32 != 0)
+          list.push_back(-1);
       } else if (choice.kind == KernelKind::fused_warp) {
         std::vector<int>& list = warps[{jobs_[j].shape.depth, jobs_[j].momentum != 0.0f}];
-        for (int k = first; k < first + count; ++k) list.push_back(k);
+        for (int k = first; k < first + count; ++k)
+          list.push_back(k);
       } else {
         layered_.push_back(make_scratch(static_cast<int>(j)));
       }
     }
     thread_slots_.clear();
-    for (const auto& [bucket, list] : slots) thread_slots_.emplace_back(bucket, to_device(list));
+    for (const auto& [bucket, list] : slots)
+      thread_slots_.emplace_back(bucket, to_device(list));
     warp_networks_.clear();
-    for (const auto& [key, list] : warps) warp_networks_.emplace_back(key, to_device(list));
+    for (const auto& [key, list] : warps)
+      warp_networks_.emplace_back(key, to_device(list));
   }
 
   LayeredScratch make_scratch(int job) {

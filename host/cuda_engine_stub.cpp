@@ -10,7 +10,11 @@ std::string cuda_unavailable_reason() {
   return "this build of symbreak has no CUDA support (nvcc was not found at build time)";
 }
 
-std::unique_ptr<Engine> make_cuda_engine(int) { throw std::runtime_error(cuda_unavailable_reason()); }
-std::unique_ptr<Engine> make_cublas_engine(int) { throw std::runtime_error(cuda_unavailable_reason()); }
+std::unique_ptr<Engine> make_cuda_engine(int) {
+  throw std::runtime_error(cuda_unavailable_reason());
+}
+std::unique_ptr<Engine> make_cublas_engine(int) {
+  throw std::runtime_error(cuda_unavailable_reason());
+}
 
 }  // namespace symbreak

@@ -69,9 +69,8 @@ std::string kernel_name(const KernelChoice& choice) {
   switch (choice.kind) {
     case KernelKind::fused_thread: {
       const ThreadBucket& b = kThreadBuckets[choice.bucket];
-      return "fused-thread(depth " + std::to_string(b.depth) +
-             ", width<=" + std::to_string(b.max_width) +
-             ", inputs<=" + std::to_string(b.max_inputs) + (b.momentum ? ", momentum)" : ")");
+      return "fused-thread<d" + std::to_string(b.depth) + ",w" + std::to_string(b.max_width) +
+             ",i" + std::to_string(b.max_inputs) + (b.momentum ? ",m>" : ">");
     }
     case KernelKind::fused_warp:
       return "fused-warp";

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "config_columns.hpp"
+#include "text_table.hpp"
 
 namespace symbreak {
 namespace {
@@ -38,9 +39,17 @@ std::string percent(double fraction) {
 }
 
 std::string format_summary_table(const SweepPlan& plan, const std::vector<ConfigOutcome>& rows,
-                                 std::string_view engine) {
+                                 std::string_view engine, const std::vector<std::string>& kernels) {
   if (rows.empty()) return "No configuration was completed.\n";
-  const std::vector<ConfigColumn> varying = varying_columns(plan);
+  std::vector<ConfigColumn> varying = varying_columns(plan);
+  // The kernel is shown where the engine has several; one kernel for all goes in the heading.
+  const bool show_kernel = !kernels.empty() && kernels.front() != "reference" &&
+                           std::any_of(kernels.begin(), kernels.end(),
+                                       [&](const std::string& k) { return k != kernels.front(); });
+  std::string heading = shared_settings(plan, varying, engine);
+  if (!kernels.empty() && !show_kernel && kernels.front() != "reference") {
+    heading += ", kernel " + kernels.front();
+  }
   const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const ConfigOutcome& r) {
     return r.summary.diverged.rate > 0.0;
   });
@@ -48,6 +57,7 @@ std::string format_summary_table(const SweepPlan& plan, const std::vector<Config
   std::vector<std::string> header;
   for (const ConfigColumn& column : varying)
     header.emplace_back(column.name);
+  if (show_kernel) header.emplace_back("kernel");
   for (const char* name : {"solved [95% CI]", "broken [95% CI]", "collapsed", "frozen"}) {
     header.emplace_back(name);
   }
@@ -55,12 +65,13 @@ std::string format_summary_table(const SweepPlan& plan, const std::vector<Config
   for (const char* name : {"eff_width", "median_epoch", "mean_loss"})
     header.emplace_back(name);
   cells.push_back(header);
-  for (const ConfigOutcome& row : rows) {
-    const Config& c = plan.configs[row.config];
-    const ConfigSummary& s = row.summary;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const Config& c = plan.configs[rows[r].config];
+    const ConfigSummary& s = rows[r].summary;
     std::vector<std::string> line;
     for (const ConfigColumn& column : varying)
       line.push_back(column.value(plan, c));
+    if (show_kernel) line.push_back(kernels[r]);
     line.push_back(rate_with_interval(s.solved));
     line.push_back(rate_with_interval(s.broken));
     line.push_back(percent(s.collapsed.rate));
@@ -71,25 +82,7 @@ std::string format_summary_table(const SweepPlan& plan, const std::vector<Config
     line.push_back(s.mean_final_loss ? fixed(*s.mean_final_loss, 4) : "-");
     cells.push_back(line);
   }
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (const auto& line : cells) {
-    for (std::size_t k = 0; k < line.size(); ++k)
-      widths[k] = std::max(widths[k], line[k].size());
-  }
-  std::string out = shared_settings(plan, varying, engine) + "\n\n";
-  for (const auto& line : cells) {
-    std::string text;
-    for (std::size_t k = 0; k < line.size(); ++k) {
-      // Identifying columns align left, numbers right.
-      const std::string pad(widths[k] - line[k].size(), ' ');
-      text += k < varying.size() ? line[k] + pad : pad + line[k];
-      if (k + 1 < line.size()) text += "  ";
-    }
-    while (!text.empty() && text.back() == ' ')
-      text.pop_back();
-    out += text + "\n";
-  }
-  return out;
+  return heading + "\n\n" + format_text_table(cells, varying.size() + (show_kernel ? 1 : 0));
 }
 
 }  // namespace symbreak

@@ -17,8 +17,9 @@ struct ConfigOutcome {
   ConfigSummary summary;
 };
 
+// `kernels[i]`: the kernel that trained rows[i] (empty or "reference" for cpu-ref: not shown).
 std::string format_summary_table(const SweepPlan& plan, const std::vector<ConfigOutcome>& rows,
-                                 std::string_view engine);
+                                 std::string_view engine, const std::vector<std::string>& kernels);
 
 // "97.3%" style percentage with one decimal.
 std::string percent(double fraction);

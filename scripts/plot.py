@@ -483,6 +483,7 @@ def command_throughput(args):
     if not values:
         raise InputError(f"'{args.json}': every benchmark with {counter} was skipped")
     names = list(values)[::-1]  # first benchmark at the top
+    labels = [n.removesuffix("/manual_time") for n in names]  # Google Benchmark's timing suffix
     means = np.array([values[n][0] for n in names])
     errors = np.array([values[n][1] for n in names])
     fig, ax = plt.subplots(layout="constrained", dpi=100,
@@ -490,10 +491,10 @@ def command_throughput(args):
     colour = matplotlib.colormaps["viridis"](0.35)
     ax.barh(range(len(names)), means, xerr=errors if errors.any() else None, color=colour,
             error_kw={"ecolor": "black", "capsize": 4})
-    ax.set_yticks(range(len(names)), names)
+    ax.set_yticks(range(len(names)), labels)
     if means.min() > 0 and means.max() / means.min() > 50:
         ax.set_xscale("log")  # engines differ by orders of magnitude; start at a power of ten
-        ax.set_xlim(left=10 ** math.floor(math.log10(means.min())))
+        ax.set_xlim(left=10 ** math.floor(math.log10(means.min()) - 0.5))
     for k, value in enumerate(means):
         ax.text(value, k, f" {si(value)}", va="center", fontsize=14)
     ax.set_xlim(right=ax.get_xlim()[1] * (3 if ax.get_xscale() == "log" else 1.15))
@@ -502,7 +503,11 @@ def command_throughput(args):
     machine = ", ".join(str(x) for x in (context_info.get("host_name"),
                                           context_info.get("num_cpus") and
                                           f"{context_info['num_cpus']} CPUs") if x)
-    note = f"\nnot run: {', '.join(skipped)}" if skipped else ""
+    note = ""
+    if skipped:
+        not_run = f"not run (no device or engine here): {len(skipped)} benchmarks, e.g. " + \
+            ", ".join(n.removesuffix("/manual_time") for n in skipped[:3])
+        note = "\n" + "\n".join(textwrap.wrap(not_run, 110))
     fig.suptitle(f"Throughput: {counter}" + (f" ({machine})" if machine else "") + note)
     save(fig, args, "throughput")
 

@@ -176,17 +176,23 @@ int run_sweep_command(const SweepOptions& o) {
   runner.chunk_items = chunk;
   const SweepOutcome outcome = run_sweep(plan, *engine, observer, runner);
 
+  std::vector<std::string> kernels;
+  for (const ConfigOutcome& row : observer.outcomes) {
+    kernels.push_back(engine->kernel_for(plan, plan.configs[row.config]));
+  }
   if (out) {
     out->write(config_csv_header());
-    for (const ConfigOutcome& row : observer.outcomes) {
-      out->write(config_csv_row(plan, plan.configs[row.config], row.summary, engine_name));
+    for (std::size_t r = 0; r < observer.outcomes.size(); ++r) {
+      const ConfigOutcome& row = observer.outcomes[r];
+      out->write(
+          config_csv_row(plan, plan.configs[row.config], row.summary, engine_name, kernels[r]));
     }
   }
   for (AtomicFile* file : {out.get(), networks.get(), trace.get()}) {
     if (file) file->commit();
   }
   if (!o.quiet) {
-    std::cout << format_summary_table(plan, observer.outcomes, engine_name) << "\n"
+    std::cout << format_summary_table(plan, observer.outcomes, engine_name, kernels) << "\n"
               << plain_language_reading(plan, observer.outcomes);
   }
   if (outcome.interrupted) {

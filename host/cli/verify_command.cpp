@@ -30,7 +30,8 @@ std::int64_t sample_size(const std::optional<std::string>& text, std::int64_t se
     return std::min<std::int64_t>(*k, seeds);
   }
   if (configs * seeds <= kAllUpTo) return seeds;
-  return std::min(seeds, std::max<std::int64_t>(100, kAllUpTo / std::max<std::int64_t>(configs, 1)));
+  return std::min(seeds,
+                  std::max<std::int64_t>(100, kAllUpTo / std::max<std::int64_t>(configs, 1)));
 }
 
 // Trains `items` with `engine` in chunks, stopping early on Ctrl-C. Returns false if interrupted.
@@ -70,8 +71,7 @@ int run_verify_command(const VerifyOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_grid_fits(configuration_count(grid), run.seeds);
-  const std::int64_t k =
-      sample_size(o.sample, run.seeds, configuration_count(grid));
+  const std::int64_t k = sample_size(o.sample, run.seeds, configuration_count(grid));
   run.seeds = k;  // only replicates 0 ... K-1 are trained, by both engines
   const SweepPlan plan = make_plan(grid, run);
   const int threads = thread_count(o.run);
@@ -81,7 +81,8 @@ int run_verify_command(const VerifyOptions& o) {
 
   std::vector<WorkItem> items;
   items.reserve(plan.item_count());
-  for (std::int64_t i = 0; i < plan.item_count(); ++i) items.push_back(plan.item(i));
+  for (std::int64_t i = 0; i < plan.item_count(); ++i)
+    items.push_back(plan.item(i));
   install_stop_handlers();
   std::vector<NetworkResult> engine_results, reference_results;
   const std::string engine_name(engine->name());
