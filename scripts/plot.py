@@ -459,7 +459,7 @@ def throughput_values(benchmarks, path):
     values = {}
     for b in benchmarks:
         name = b.get("run_name", b.get("name"))
-        if b.get("run_type") == "aggregate" or counter not in b or name in values:
+        if counter not in b or name in values:
             continue
         if (name, "mean") in aggregates:
             values[name] = (aggregates[(name, "mean")], aggregates.get((name, "stddev"), 0.0))
