@@ -19,20 +19,18 @@
 #include <vector>
 
 #include "bench/bench_shapes.hpp"
+#include "host/cpu_engine.hpp"
 #include "host/cuda_devices.hpp"
 #include "host/float_engine.hpp"
-#include "kernels/for_each.cuh"
-#include "kernels/fused_thread.cuh"
-#include "kernels/fused_warp.cuh"
 #include "kernels/init_params.cuh"
 #include "kernels/kernel_choice.cuh"
-#include "kernels/layered_train.cuh"
 #include "kernels/metrics.cuh"
 
 #if defined(SYMBREAK_WITH_CUDA)
 #include <cublas_v2.h>
 
 #include "kernels/cublas_check.cuh"
+#include "kernels/cublas_handle.hpp"
 #include "kernels/device_buffer.cuh"
 #include "kernels/device_launch.hpp"
 #endif
@@ -165,61 +163,14 @@ void host_init(const BenchNetworks& n, std::vector<float>& params) {
   });
 }
 
-// One network through the layered element operations, as the cpu engine trains it.
-void host_train_layered(const TrainJob& job, EpochSegment segment, float* p, float* v,
-                        TrainState& st) {
-  LayeredBatch b;
-  b.job = job;
-  b.networks = 1;
-  b.capacity = job.batch;
-  b.params = p;
-  b.velocity = v;
-  std::vector<float> z(b.total_units()), a(z.size()), delta(z.size());
-  b.z = z.data();
-  b.a = a.data();
-  b.delta = delta.data();
-  float loss_sum = 0.0f;
-  int correct = 0;
-  b.loss_sum = &loss_sum;
-  b.correct = &correct;
-  b.state = &st;
-  const HostExecutor exec;
-  layered_train(exec, CustomProducts<HostExecutor>{exec}, b, segment);
-}
-
-// Per-thread training with bucket B's instantiation. The benchmark's configuration has no
-// momentum, so only the momentum-free buckets are instantiated (each costs seconds to compile).
-template <std::size_t B>
-void host_train_thread_bucket(const TrainJob& job, EpochSegment segment, float* p, float* v,
-                              TrainState& st) {
-  constexpr ThreadBucket k = kThreadBuckets[B];
-  if constexpr (!k.momentum)
-    fused_thread_train<k.depth, k.max_width, k.max_inputs, false>(job, segment, p, v, st);
-}
-
-template <std::size_t... B>
-void host_train_thread(int bucket, const TrainJob& job, EpochSegment segment, float* p, float* v,
-                       TrainState& st, std::index_sequence<B...>) {
-  ((bucket == static_cast<int>(B) ? host_train_thread_bucket<B>(job, segment, p, v, st) : void()),
-   ...);
-}
-
+// One network as the cpu engine trains it, with the kernel the benchmark names.
 void host_train_network(Kernel k, const TrainJob& job, EpochSegment segment, float* p, float* v,
                         TrainState& st) {
-  switch (k) {
-    case Kernel::fused_thread:
-      host_train_thread(thread_bucket(job), job, segment, p, v, st,
-                        std::make_index_sequence<kThreadBuckets.size()>{});
-      break;
-    case Kernel::fused_warp:
-      job.shape.depth == 1 ? fused_warp_train<HostWarp, 1, false>(job, segment, p, v, st)
-                           : fused_warp_train<HostWarp, 2, false>(job, segment, p, v, st);
-      break;
-    case Kernel::layered:
-    case Kernel::layered_cublas:
-      host_train_layered(job, segment, p, v, st);
-      break;
-  }
+  KernelChoice choice{KernelKind::layered, -1};
+  if (k == Kernel::fused_thread)
+    choice = KernelChoice{KernelKind::fused_thread, thread_bucket(job)};
+  if (k == Kernel::fused_warp) choice = KernelChoice{KernelKind::fused_warp, -1};
+  train_network_on_host(job, choice, segment, p, v, st);
 }
 
 void host_train_all(Kernel k, const BenchNetworks& n, std::vector<float>& params,
@@ -303,22 +254,6 @@ std::string gpu_unavailable() {
 }
 
 #if defined(SYMBREAK_WITH_CUDA)
-
-// A cuBLAS handle with pedantic math (no TF32), as the cublas engine sets it.
-class CublasHandle {
- public:
-  CublasHandle() {
-    CUBLAS_CHECK(cublasCreate(&handle_));
-    CUBLAS_CHECK(cublasSetMathMode(handle_, CUBLAS_PEDANTIC_MATH));
-  }
-  ~CublasHandle() { cublasDestroy(handle_); }
-  CublasHandle(const CublasHandle&) = delete;
-  CublasHandle& operator=(const CublasHandle&) = delete;
-  cublasHandle_t get() const { return handle_; }
-
- private:
-  cublasHandle_t handle_ = nullptr;
-};
 
 // Times the work enqueued between start() and seconds() on the default stream.
 class EventTimer {

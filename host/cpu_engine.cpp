@@ -86,20 +86,7 @@ class CpuBackend final : public FloatBackend {
       float* p = params_.data() + chunk.offset[k];
       float* v = velocity_.data() + chunk.offset[k];
       TrainState& st = states_[k];
-      const KernelChoice choice = chunk.kernels[j];
-      switch (choice.kind) {
-        case KernelKind::fused_thread:
-          dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
-            fused_thread_train<D, W, I, M>(job, segment, p, v, st);
-          });
-          break;
-        case KernelKind::fused_warp:
-          train_warp(job, segment, p, v, st);
-          break;
-        case KernelKind::layered:
-          train_layered(job, segment, p, v, st);
-          break;
-      }
+      train_network_on_host(job, chunk.kernels[j], segment, p, v, st);
     });
   }
 
@@ -130,6 +117,23 @@ class CpuBackend final : public FloatBackend {
 };
 
 }  // namespace
+
+void train_network_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment,
+                           float* params, float* velocity, TrainState& state) {
+  switch (choice.kind) {
+    case KernelKind::fused_thread:
+      dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
+        fused_thread_train<D, W, I, M>(job, segment, params, velocity, state);
+      });
+      break;
+    case KernelKind::fused_warp:
+      train_warp(job, segment, params, velocity, state);
+      break;
+    case KernelKind::layered:
+      train_layered(job, segment, params, velocity, state);
+      break;
+  }
+}
 
 std::unique_ptr<Engine> make_cpu_engine(int threads) {
   return std::make_unique<FloatEngine>("cpu", std::make_unique<CpuBackend>(threads), false);

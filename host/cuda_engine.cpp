@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../kernels/cublas_check.cuh"
+#include "../kernels/cublas_handle.hpp"
 #include "../kernels/device_buffer.cuh"
 #include "../kernels/device_launch.hpp"
 #include "cuda_devices.hpp"
@@ -17,22 +18,6 @@
 
 namespace symbreak {
 namespace {
-
-// Owns a cuBLAS handle set to pedantic math: no TF32, no reduced-precision shortcuts.
-class CublasHandle {
- public:
-  CublasHandle() {
-    CUBLAS_CHECK(cublasCreate(&handle_));
-    CUBLAS_CHECK(cublasSetMathMode(handle_, CUBLAS_PEDANTIC_MATH));
-  }
-  ~CublasHandle() { cublasDestroy(handle_); }
-  CublasHandle(const CublasHandle&) = delete;
-  CublasHandle& operator=(const CublasHandle&) = delete;
-  cublasHandle_t get() const { return handle_; }
-
- private:
-  cublasHandle_t handle_ = nullptr;
-};
 
 template <class T>
 DeviceBuffer<T> to_device(const std::vector<T>& host) {

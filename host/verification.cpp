@@ -151,8 +151,9 @@ std::string format_verification(const SweepPlan& plan, const VerificationReport&
   const bool any_beyond = std::any_of(report.per_config.begin(), report.per_config.end(),
                                       [](const Agreement& a) { return !a.holds(); });
   if (any_beyond) {
-    out += "\n* beyond 99% agreement or 1pp for this configuration alone: with n networks one\n"
-           "  disagreement moves a rate by 100/n pp, so these two are judged over all networks.\n";
+    out +=
+        "\n* beyond 99% agreement or 1pp for this configuration alone: with n networks one\n"
+        "  disagreement moves a rate by 100/n pp, so these two are judged over all networks.\n";
   }
   out += "\nOverall, " + std::to_string(o.n) + " networks:\n";
   out += "  D_l identical on " + std::to_string(o.exact_required - o.exact_mismatches) + " of " +

@@ -19,16 +19,16 @@ namespace symbreak {
 // The networks of a chunk on the device. Network k belongs to job network_job[k] and its
 // parameters (and velocity, initial copy) start at offset[k] of the flat arrays.
 struct DeviceNetworks {
-  const TrainJob* jobs = nullptr;           // [job], x / y pointing at device memory
-  const WeightInit* weight_init = nullptr;  // [job]
-  const BiasInit* bias_init = nullptr;      // [job]
-  const int* network_job = nullptr;         // [network]
+  const TrainJob* jobs = nullptr;            // [job], x / y pointing at device memory
+  const WeightInit* weight_init = nullptr;   // [job]
+  const BiasInit* bias_init = nullptr;       // [job]
+  const int* network_job = nullptr;          // [network]
   const std::uint32_t* replicate = nullptr;  // [network]
-  const long long* offset = nullptr;        // [network]
-  float* params = nullptr;                  // [parameter_total]
-  float* velocity = nullptr;                // [parameter_total]
-  float* initial = nullptr;                 // [parameter_total]
-  TrainState* states = nullptr;             // [network]
+  const long long* offset = nullptr;         // [network]
+  float* params = nullptr;                   // [parameter_total]
+  float* velocity = nullptr;                 // [parameter_total]
+  float* initial = nullptr;                  // [parameter_total]
+  TrainState* states = nullptr;              // [network]
   int count = 0;
 };
 
