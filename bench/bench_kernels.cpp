@@ -282,13 +282,6 @@ class EventTimer {
   cudaEvent_t start_ = nullptr, stop_ = nullptr;
 };
 
-template <class T>
-DeviceBuffer<T> to_device(const std::vector<T>& host) {
-  DeviceBuffer<T> buffer(host.size());
-  buffer.upload(host);
-  return buffer;
-}
-
 // The networks on the device, laid out as the cuda engine lays out one configuration's chunk.
 class GpuNetworks {
  public:

@@ -19,13 +19,6 @@
 namespace symbreak {
 namespace {
 
-template <class T>
-DeviceBuffer<T> to_device(const std::vector<T>& host) {
-  DeviceBuffer<T> buffer(host.size());
-  buffer.upload(host);
-  return buffer;
-}
-
 // Activations and accumulators of one configuration trained by the layered kernels.
 struct LayeredScratch {
   int job = 0;

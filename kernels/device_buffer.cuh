@@ -62,4 +62,12 @@ class DeviceBuffer {
   std::size_t count_ = 0;
 };
 
+// A device copy of `host`.
+template <class T>
+DeviceBuffer<T> to_device(const std::vector<T>& host) {
+  DeviceBuffer<T> buffer(host.size());
+  buffer.upload(host);
+  return buffer;
+}
+
 }  // namespace symbreak
