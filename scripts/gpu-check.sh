@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The GPU check: one run on a machine with an NVIDIA GPU and no network.
+# The GPU check: one run on a machine with an NVIDIA GPU and no network. Meant to finish within
+# ten minutes on one H200 with 16 CPU cores (an estimate from CPU timings, not yet measured there).
 #
 #   scripts/gpu-check.sh prepare   # here, with network: fetch the Debian packages symbreak builds
 #                                  # with into .device-carry/debs (git-ignored)
@@ -94,7 +95,8 @@ for engine in cuda cublas; do
     "${random_grid[@]}"
   step "verify $engine, momentum+batches" "$out/verify.log" "$bin" verify --engine "$engine" \
     --task parity:4 --depth 1,2,3 --width 3,16,24 --momentum 0,0.9 --batch 0,1,5 --lr 0.2 \
-    --loss bce,mse --seeds 20 --epochs 150
+    --loss bce,mse --activation tanh,relu --init zeros,symmetric:normal:1,xavier-uniform \
+    --seeds 20 --epochs 150
 done
 
 # Memory and race checks on a small sweep through every kernel kind.
