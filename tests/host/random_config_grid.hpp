@@ -5,6 +5,7 @@
 // tests/host/test_cuda_engines_gpu, so both engines face the same grid.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -13,6 +14,7 @@
 #include "host/init_scheme_names.hpp"
 #include "host/sweep_plan.hpp"
 #include "host/task.hpp"
+#include "host/verification.hpp"
 
 namespace symbreak {
 
@@ -97,6 +99,18 @@ inline std::vector<WorkItem> every_item(const SweepPlan& plan) {
   for (std::int64_t i = 0; i < plan.item_count(); ++i)
     items.push_back(plan.item(i));
   return items;
+}
+
+// Keeps only the deterministic symmetric configurations (requires_exact_distinct), with the
+// learning rate capped at 0.3 so that none diverges and every D_l must match exactly.
+inline void keep_symmetric_configs(SweepPlan& plan) {
+  std::vector<Config> symmetric;
+  for (Config c : plan.configs) {
+    if (!requires_exact_distinct(c)) continue;
+    c.lr = std::min(c.lr, 0.3);
+    symmetric.push_back(c);
+  }
+  plan.configs = symmetric;
 }
 
 }  // namespace symbreak

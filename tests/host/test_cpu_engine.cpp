@@ -22,6 +22,7 @@
 #include "host/sweep_runner.hpp"
 #include "host/verification.hpp"
 #include "random_config_grid.hpp"
+#include "sweep_collector.hpp"
 
 namespace symbreak {
 namespace {
@@ -116,13 +117,7 @@ TEST(CpuEngine, AgreesWithCpuRefOnARandomGridAsSpec9Requires) {
 // match cpu-ref on every single network, whichever kernel trains it.
 TEST(CpuEngine, SymmetricInitialisationsGiveExactlyTheReferenceDl) {
   SweepPlan plan = random_config_plan(400, 11, 2, 100);
-  std::vector<Config> symmetric;
-  for (Config c : plan.configs) {
-    if (!requires_exact_distinct(c)) continue;
-    c.lr = std::min(c.lr, 0.3);
-    symmetric.push_back(c);
-  }
-  plan.configs = symmetric;
+  keep_symmetric_configs(plan);
   ASSERT_GE(plan.configs.size(), 60u);
   const std::array<int, 3> used = kernels_used(plan);
   for (int k = 0; k < 3; ++k)
@@ -149,27 +144,9 @@ TEST(CpuEngine, SymmetricInitialisationsGiveExactlyTheReferenceDl) {
 
 // --- Tracing ------------------------------------------------------------------------------------
 
-class Collector final : public SweepObserver {
- public:
-  void network_done(std::int64_t item, const NetworkResult& r) override { networks[item] = r; }
-  void config_done(std::int64_t config, const ConfigSummary& s,
-                   const std::vector<TraceRow>& rows) override {
-    summaries[config] = s;
-    traces[config] = rows;
-  }
-  std::map<std::int64_t, NetworkResult> networks;
-  std::map<std::int64_t, ConfigSummary> summaries;
-  std::map<std::int64_t, std::vector<TraceRow>> traces;
-};
-
 Collector run_cpu_sweep(const SweepPlan& plan, std::int64_t chunk_items = 0) {
   const std::unique_ptr<Engine> engine = make_cpu_engine(kThreads);
-  Collector collector;
-  RunnerOptions options;
-  options.progress = false;
-  options.chunk_items = chunk_items;
-  run_sweep(plan, *engine, collector, options);
-  return collector;
+  return collect_sweep(plan, *engine, chunk_items);
 }
 
 // Small configurations for all three kernels, a few replicates each.
@@ -179,24 +156,8 @@ SweepPlan traced_plan(int epochs, int trace_every) {
   return plan;
 }
 
-std::vector<int> expected_epochs(int epochs, int every) {
-  std::vector<int> traced;
-  for (int e = 0; e <= epochs; e += every)
-    traced.push_back(e);
-  if (traced.back() != epochs) traced.push_back(epochs);
-  return traced;
-}
-
 bool bit_equal(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
-void expect_same_optional(std::optional<double> trace, std::optional<double> summary,
-                          const char* what) {
-  ASSERT_EQ(trace.has_value(), summary.has_value()) << what;
-  if (trace) {
-    EXPECT_NEAR(*trace, *summary, 1e-12 * (1.0 + std::fabs(*summary))) << what;
-  }
 }
 
 TEST(CpuEngineTrace, TracesMultiplesOfKThenTheLastEpoch) {
@@ -224,22 +185,7 @@ TEST(CpuEngineTrace, TracesMultiplesOfKThenTheLastEpoch) {
 
 TEST(CpuEngineTrace, LastTracedRowMatchesTheFinalSummary) {
   const SweepPlan plan = traced_plan(37, 10);
-  const Collector c = run_cpu_sweep(plan);
-  ASSERT_EQ(c.summaries.size(), plan.configs.size());
-  for (const auto& [config, s] : c.summaries) {
-    SCOPED_TRACE("configuration " + std::to_string(config) + " (" + plan.configs[config].init.text +
-                 ")");
-    const std::vector<TraceRow>& rows = c.traces.at(config);
-    ASSERT_FALSE(rows.empty());
-    const TraceRow& last = rows.back();
-    EXPECT_EQ(last.epoch, plan.run.epochs);
-    EXPECT_EQ(last.n, s.n);
-    expect_same_optional(last.mean_loss, s.mean_final_loss, "mean loss");
-    expect_same_optional(last.mean_distinct_fraction, s.eff_width, "eff_width");
-    EXPECT_DOUBLE_EQ(last.solved_fraction, s.solved.rate);
-    EXPECT_DOUBLE_EQ(last.broken_fraction, s.broken.rate);
-    EXPECT_DOUBLE_EQ(last.collapsed_fraction, s.collapsed.rate);
-  }
+  expect_last_row_matches_summary(plan, run_cpu_sweep(plan));
 }
 
 // Tracing trains in segments; the segments compose bit for bit, so the final results equal an

@@ -112,13 +112,7 @@ TEST(CudaEngines, AgreeWithCpuRefOnTheRandomGrid) {
 TEST(CudaEngines, SymmetricInitialisationsGiveExactlyTheCpuEnginesDl) {
   SKIP_WITHOUT_CUDA_DEVICE();
   SweepPlan plan = random_config_plan(400, 11, 4, 150);
-  std::vector<Config> symmetric;
-  for (Config c : plan.configs) {
-    if (!requires_exact_distinct(c)) continue;
-    c.lr = std::min(c.lr, 0.3);
-    symmetric.push_back(c);
-  }
-  plan.configs = symmetric;
+  keep_symmetric_configs(plan);
   ASSERT_FALSE(plan.configs.empty());
   const std::vector<WorkItem> items = every_item(plan);
   const std::vector<NetworkResult> cpu = train(*make_cpu_engine(kThreads), plan, items);

@@ -18,6 +18,7 @@
 #include "host/cli/run_options.hpp"
 #include "host/cpu_reference.hpp"
 #include "host/sweep_runner.hpp"
+#include "sweep_collector.hpp"
 
 namespace symbreak {
 namespace {
@@ -42,35 +43,9 @@ cli::GridOptions small_grid(const std::string& init, const std::string& activati
   return grid;
 }
 
-// Everything the runner reports, keyed by configuration.
-class Collector final : public SweepObserver {
- public:
-  void network_done(std::int64_t item, const NetworkResult& r) override { networks[item] = r; }
-  void config_done(std::int64_t config, const ConfigSummary& s,
-                   const std::vector<TraceRow>& rows) override {
-    summaries[config] = s;
-    traces[config] = rows;
-  }
-  std::map<std::int64_t, NetworkResult> networks;
-  std::map<std::int64_t, ConfigSummary> summaries;
-  std::map<std::int64_t, std::vector<TraceRow>> traces;
-};
-
 Collector run_traced(const SweepPlan& plan) {
   CpuReferenceEngine engine(2);
-  Collector collector;
-  RunnerOptions options;
-  options.progress = false;
-  run_sweep(plan, engine, collector, options);
-  return collector;
-}
-
-std::vector<int> expected_epochs(int epochs, int every) {
-  std::vector<int> traced;
-  for (int e = 0; e <= epochs; e += every)
-    traced.push_back(e);
-  if (traced.back() != epochs) traced.push_back(epochs);
-  return traced;
+  return collect_sweep(plan, engine);
 }
 
 // The same network trained for only `epochs` epochs, without tracing: its final measurement is
@@ -139,32 +114,6 @@ TEST(Tracing, OffLeavesTraceEmptyAndEpochBrokenUnset) {
 }
 
 // --- The last traced row is the final summary ---------------------------------------------------
-
-void expect_same_optional(std::optional<double> trace, std::optional<double> summary,
-                          const char* what) {
-  ASSERT_EQ(trace.has_value(), summary.has_value()) << what;
-  if (trace) {
-    EXPECT_NEAR(*trace, *summary, 1e-12 * (1.0 + std::fabs(*summary))) << what;
-  }
-}
-
-void expect_last_row_matches_summary(const SweepPlan& plan, const Collector& c) {
-  ASSERT_EQ(c.summaries.size(), plan.configs.size());
-  for (const auto& [config, s] : c.summaries) {
-    SCOPED_TRACE("configuration " + std::to_string(config) + " (" + plan.configs[config].init.text +
-                 ")");
-    const std::vector<TraceRow>& rows = c.traces.at(config);
-    ASSERT_FALSE(rows.empty());
-    const TraceRow& last = rows.back();
-    EXPECT_EQ(last.epoch, plan.run.epochs);
-    EXPECT_EQ(last.n, s.n);
-    expect_same_optional(last.mean_loss, s.mean_final_loss, "mean loss");
-    expect_same_optional(last.mean_distinct_fraction, s.eff_width, "eff_width");
-    EXPECT_DOUBLE_EQ(last.solved_fraction, s.solved.rate);
-    EXPECT_DOUBLE_EQ(last.broken_fraction, s.broken.rate);
-    EXPECT_DOUBLE_EQ(last.collapsed_fraction, s.collapsed.rate);
-  }
-}
 
 TEST(LastTracedRow, MatchesSummaryAcrossInitsActivationsAndDepths) {
   cli::GridOptions grid;  // the demo's inits and activations
