@@ -12,6 +12,19 @@ namespace {
 // The three dense products with cublasSgemmStridedBatched, one GEMM per layer for all networks.
 // Column-major views: network k's W_l ([n_l][n_{l-1}] row-major) is an n_{l-1} x n_l matrix with
 // leading dimension n_{l-1}; a layer block [capacity][n_l] is an n_l x capacity matrix.
+// The inputs of layer l for a batch starting at sample `first`, as a batched matrix: the task's x
+// is shared by all networks (stride 0), later layers read each network's activations.
+struct BatchedInput {
+  const float* data;
+  long long stride;
+};
+
+BatchedInput layer_input_matrix(const LayeredBatch& b, int l, int first) {
+  const int inner = b.job.shape.units(l - 1);
+  if (l == 1) return BatchedInput{b.job.x + static_cast<long long>(first) * inner, 0};
+  return BatchedInput{b.a + b.layer_block(l - 1), static_cast<long long>(b.capacity) * inner};
+}
+
 struct CublasProducts {
   cublasHandle_t handle;
   DeviceExecutor exec;
@@ -20,13 +33,11 @@ struct CublasProducts {
     const NetworkShape& s = b.job.shape;
     const int rows = s.units(l), inner = s.units(l - 1);
     const float one = 1.0f, zero = 0.0f;
-    // Z_l = W_l · A_{l-1}: the input x is shared by all networks (stride 0).
-    const float* input = l == 1 ? b.job.x + static_cast<long long>(first) * inner
-                                : b.a + b.layer_block(l - 1);
-    const long long input_stride = l == 1 ? 0 : static_cast<long long>(b.capacity) * inner;
+    // Z_l = W_l · A_{l-1}.
+    const BatchedInput input = layer_input_matrix(b, l, first);
     CUBLAS_CHECK(cublasSgemmStridedBatched(
         handle, CUBLAS_OP_T, CUBLAS_OP_N, rows, count, inner, &one, b.params + s.weight_offset(l),
-        inner, b.parameter_count(), input, inner, input_stride, &zero, b.z + b.layer_block(l),
+        inner, b.parameter_count(), input.data, inner, input.stride, &zero, b.z + b.layer_block(l),
         rows, static_cast<long long>(b.capacity) * rows, b.networks));
     exec.run(static_cast<long long>(b.networks) * count * rows, BiasActivationOp{b, l, count});
   }
@@ -50,11 +61,9 @@ struct CublasProducts {
     const float one = 1.0f, zero = 0.0f;
     // G_l = δ_l · A_{l-1}ᵀ summed over the batch, stored row-major like W_l: as a column-major
     // cols x rows matrix it is A_{l-1} · δ_lᵀ.
-    const float* input = l == 1 ? b.job.x + static_cast<long long>(first) * cols
-                                : b.a + b.layer_block(l - 1);
-    const long long input_stride = l == 1 ? 0 : static_cast<long long>(b.capacity) * cols;
+    const BatchedInput input = layer_input_matrix(b, l, first);
     CUBLAS_CHECK(cublasSgemmStridedBatched(
-        handle, CUBLAS_OP_N, CUBLAS_OP_T, cols, rows, count, &one, input, cols, input_stride,
+        handle, CUBLAS_OP_N, CUBLAS_OP_T, cols, rows, count, &one, input.data, cols, input.stride,
         b.delta + b.layer_block(l), rows, static_cast<long long>(b.capacity) * rows, &zero,
         b.grad + s.weight_offset(l), cols, b.parameter_count(), b.networks));
     exec.run(static_cast<long long>(b.networks) * rows * (cols + 1),
