@@ -1,4 +1,4 @@
-// Builds CSV rows as strings; files are written through AtomicFile by the caller.
+// Builds CSV rows as strings; files are written through OutputFile by the caller.
 #include "csv_writer.hpp"
 
 #include <charconv>

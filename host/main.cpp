@@ -1,5 +1,5 @@
 // symbreak's entry point: subcommands, and the one place that turns errors into exit statuses
-// (2 for bad input, 1 for failures, 130 when interrupted).
+// (2 for bad input, 1 for failures, 128 + the signal when interrupted: 130 or 143).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
