@@ -152,7 +152,8 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   add_grid_options(app, o.grid);
   add_run_options(app, o.run);
   const char* group = "Output";
-  app.add_option("--out", o.out, "per-configuration CSV (SPEC columns); - for standard output")
+  app.add_option("--out", o.out,
+                 "per-configuration CSV (columns: docs/method.md §8.1); - for standard output")
       ->type_name("FILE.csv")
       ->group(group);
   app.add_option("--networks", o.networks, "per-network CSV")->type_name("FILE.csv")->group(group);

@@ -1,7 +1,7 @@
-// Tests the command line of SPEC §8 end to end by running the built `symbreak` binary: every kind
-// of bad input gets exactly one line on stderr naming the offending value, nothing on stdout, an
-// exit status in 1 ... 127, and leaves --out neither created nor truncated. A tiny valid sweep
-// writes its CSV.
+// Tests the command line of docs/method.md §8 end to end by running the built `symbreak` binary:
+// every kind of bad input gets exactly one line on stderr naming the offending value, nothing on
+// stdout, an exit status in 1 ... 127, and leaves --out neither created nor truncated. A tiny valid
+// sweep writes its CSV.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -33,7 +33,7 @@ bool has_option(const std::vector<std::string>& args, const std::string& name) {
   return false;
 }
 
-// The contract for bad input (SPEC §8).
+// The contract for bad input (docs/method.md §8).
 void expect_rejected(const Outcome& o, const std::vector<std::string>& named) {
   EXPECT_TRUE(o.exited) << "killed by a signal";
   EXPECT_GE(o.status, 1);
@@ -239,8 +239,8 @@ TEST(BadInput, MissingOrUnknownSubcommand) {
   expect_rejected(run_symbreak({"sweep", "extra-positional"}, capture), {"extra-positional"});
 }
 
-// SPEC §8: --config FILE reads the same options from a file (the command line wins), and an
-// unreadable file, or one that sets an unknown option or a bad value, is bad input.
+// docs/method.md §8: --config FILE reads the same options from a file (the command line wins), and
+// an unreadable file, or one that sets an unknown option or a bad value, is bad input.
 TEST(BadInput, ConfigFileIsReadAndAMissingOneIsRejected) {
   const TempDir capture;
   const TempDir work;
