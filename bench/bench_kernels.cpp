@@ -4,7 +4,8 @@
 //
 //   BM_TrainSegment/gpu/<kernel>/<shape>   one launch_* call: kEpochs epochs, CUDA events
 //   BM_TrainSegment/host/<kernel>/<shape>  the same function over the networks on all cores
-//   BM_InitParams/{gpu,host}/<shape>       initial parameters (docs/method.md §5) of every network
+//   BM_InitParams/host/<shape>             initial parameters (docs/method.md §5) of every network,
+//                                          computed on the host for every engine
 //   BM_Measure/{gpu,host}/<shape>          measurement (docs/method.md §6) of every network
 //
 // <kernel> is fused-thread, fused-warp, layered (custom products) or layered-cublas (GPU only).
@@ -288,38 +289,28 @@ class GpuNetworks {
   explicit GpuNetworks(const BenchNetworks& n)
       : x_(to_device(n.x)),
         y_(to_device(n.y)),
-        weight_init_(to_device(std::vector<WeightInit>{n.plan.configs.front().init.weights})),
-        bias_init_(to_device(std::vector<BiasInit>{n.plan.configs.front().bias.bias})),
-        params_(n.count * n.parameters),
         velocity_(n.count * n.parameters),
-        initial_(n.count * n.parameters),
         fresh_states_(to_device(std::vector<TrainState>(n.count))),
-        states_(n.count),
-        seed_(n.plan.run.seed) {
+        states_(n.count) {
     job_ = n.job;
     job_.x = x_.data();
     job_.y = y_.data();
     jobs_ = to_device(std::vector<TrainJob>{job_});
-    std::vector<std::uint32_t> replicate(n.count);
     std::vector<long long> offset(n.count);
-    for (std::int64_t k = 0; k < n.count; ++k) {
-      replicate[k] = static_cast<std::uint32_t>(k);
+    for (std::int64_t k = 0; k < n.count; ++k)
       offset[k] = k * n.parameters;
-    }
     network_job_ = to_device(std::vector<int>(n.count, 0));
-    replicate_ = to_device(replicate);
     offset_ = to_device(offset);
+    // The engines compute initial parameters on the host and upload them; so does the benchmark.
+    std::vector<float> initial;
+    host_init(n, initial);
+    params_ = to_device(initial);
+    initial_ = to_device(initial);
     velocity_.zero();
-    view_ = DeviceNetworks{jobs_.data(),        weight_init_.data(),      bias_init_.data(),
-                           network_job_.data(), replicate_.data(),        offset_.data(),
-                           params_.data(),      velocity_.data(),         initial_.data(),
-                           states_.data(),      static_cast<int>(n.count)};
-    DeviceBuffer<double> scratch(n.count * n.parameters);
-    init(scratch.data());
-    CUDA_CHECK(cudaDeviceSynchronize());
+    view_ = DeviceNetworks{jobs_.data(),   network_job_.data(),      offset_.data(),
+                           params_.data(), velocity_.data(),         initial_.data(),
+                           states_.data(), static_cast<int>(n.count)};
   }
-
-  void init(double* scratch) { launch_init_params(view_, seed_, scratch, nullptr); }
 
   // Back to the initial parameters and fresh states, enqueued on the default stream.
   void reset() {
@@ -337,14 +328,10 @@ class GpuNetworks {
   TrainJob job_;
   DeviceBuffer<float> x_, y_;
   DeviceBuffer<TrainJob> jobs_;
-  DeviceBuffer<WeightInit> weight_init_;
-  DeviceBuffer<BiasInit> bias_init_;
   DeviceBuffer<int> network_job_;
-  DeviceBuffer<std::uint32_t> replicate_;
   DeviceBuffer<long long> offset_;
   DeviceBuffer<float> params_, velocity_, initial_;
   DeviceBuffer<TrainState> fresh_states_, states_;
-  std::uint32_t seed_;
   DeviceNetworks view_;
 };
 
@@ -437,19 +424,6 @@ void gpu_train_benchmark(benchmark::State& state, const BenchShape& shape, Kerne
   set_train_counters(state, n);
 }
 
-void gpu_init_benchmark(benchmark::State& state, const BenchShape& shape) {
-  const BenchNetworks n = bench_networks(shape, kGpuNetworks);
-  GpuNetworks nets(n);  // its constructor has already run the kernel once: the warm-up
-  DeviceBuffer<double> scratch(n.count * n.parameters);
-  EventTimer timer;
-  for (auto _ : state) {
-    timer.start();
-    nets.init(scratch.data());
-    state.SetIterationTime(timer.seconds());
-  }
-  set_network_counters(state, n);
-}
-
 // Measures freshly initialised networks, as the host twin does (see kHostStepNetworks).
 void gpu_measure_benchmark(benchmark::State& state, const BenchShape& shape) {
   const BenchNetworks n = bench_networks(shape, kGpuNetworks);
@@ -458,9 +432,16 @@ void gpu_measure_benchmark(benchmark::State& state, const BenchShape& shape) {
   DeviceBuffer<NetworkMetrics> metrics(n.count);
   DeviceBuffer<int> distinct(n.count * depth), parent(n.count * width);
   DeviceBuffer<double> norm(n.count * width);
+  std::vector<long long> depth_offset(n.count), width_offset(n.count);
+  for (std::int64_t k = 0; k < n.count; ++k) {
+    depth_offset[k] = k * depth;
+    width_offset[k] = k * width;
+  }
+  const DeviceBuffer<long long> d_depth_offset = to_device(depth_offset);
+  const DeviceBuffer<long long> d_width_offset = to_device(width_offset);
   const auto measure = [&] {
-    launch_measure(nets.view(), n.plan.run.tol, depth, width, metrics.data(), distinct.data(),
-                   parent.data(), norm.data(), nullptr);
+    launch_measure(nets.view(), n.plan.run.tol, d_depth_offset.data(), d_width_offset.data(),
+                   metrics.data(), distinct.data(), parent.data(), norm.data(), nullptr);
   };
   measure();  // warm-up
   CUDA_CHECK(cudaDeviceSynchronize());
@@ -476,7 +457,6 @@ void gpu_measure_benchmark(benchmark::State& state, const BenchShape& shape) {
 #else  // no CUDA in this build: the GPU benchmarks are registered, and skip with the reason.
 
 void gpu_train_benchmark(benchmark::State&, const BenchShape&, Kernel) {}
-void gpu_init_benchmark(benchmark::State&, const BenchShape&) {}
 void gpu_measure_benchmark(benchmark::State&, const BenchShape&) {}
 
 #endif
@@ -538,8 +518,6 @@ void register_benchmarks() {
     }
   }
   for (const BenchShape& shape : kShapes) {
-    add(bench_name("BM_InitParams", "gpu", nullptr, shape.label),
-        [shape](benchmark::State& s) { on_gpu(s, [&] { gpu_init_benchmark(s, shape); }); });
     add(bench_name("BM_InitParams", "host", nullptr, shape.label),
         [shape](benchmark::State& s) { on_host(s, [&] { host_init_benchmark(s, shape); }); });
     add(bench_name("BM_Measure", "gpu", nullptr, shape.label),

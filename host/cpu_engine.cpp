@@ -7,7 +7,6 @@
 #include "../kernels/for_each.cuh"
 #include "../kernels/fused_thread.cuh"
 #include "../kernels/fused_warp.cuh"
-#include "../kernels/init_params.cuh"
 #include "../kernels/layered_train.cuh"
 #include "float_engine.hpp"
 #include "parallel_for.hpp"
@@ -62,19 +61,9 @@ class CpuBackend final : public FloatBackend {
       jobs_[j].x = tasks[chunk.job_task[j]].x.data();
       jobs_[j].y = tasks[chunk.job_task[j]].y.data();
     }
-    params_.assign(chunk.parameter_total, 0.0f);
+    initial_parameters(chunk, threads_, params_);
     velocity_.assign(chunk.parameter_total, 0.0f);
     states_.assign(chunk.job_of.size(), TrainState{});
-    parallel_for(static_cast<std::int64_t>(chunk.job_of.size()), threads_, [&](std::int64_t k) {
-      const int j = chunk.job_of[k];
-      const NetworkShape& shape = jobs_[j].shape;
-      std::vector<double> initial(shape.parameter_count());
-      init_network(chunk.weight_init[j], chunk.bias_init[j], shape,
-                   DrawKey{chunk.seed, chunk.replicate[k]}, initial.data());
-      for (std::size_t i = 0; i < initial.size(); ++i) {
-        params_[chunk.offset[k] + i] = static_cast<float>(initial[i]);
-      }
-    });
     initial_ = params_;
   }
 
@@ -94,7 +83,7 @@ class CpuBackend final : public FloatBackend {
     const FloatChunk& chunk = *chunk_;
     const auto count = static_cast<std::int64_t>(chunk.job_of.size());
     out.resize(count);
-    distinct.assign(count * chunk.max_depth, 0);
+    distinct.assign(chunk.depth_total, 0);
     parallel_for(count, threads_, [&](std::int64_t k) {
       const NetworkShape& shape = jobs_[chunk.job_of[k]].shape;
       std::vector<int> parent(shape.width);
@@ -102,7 +91,7 @@ class CpuBackend final : public FloatBackend {
       out[k].state = states_[k];
       out[k].metrics = measure_network(
           shape, params_.data() + chunk.offset[k], initial_.data() + chunk.offset[k], tol,
-          distinct.data() + k * chunk.max_depth, parent.data(), norm.data());
+          distinct.data() + chunk.depth_offset[k], parent.data(), norm.data());
     });
   }
 

@@ -1,5 +1,6 @@
-// The device backend of FloatEngine: uploads a chunk, initialises it on the GPU, launches the
-// chosen kernels per segment and downloads only per-network results.
+// The device backend of FloatEngine: uploads a chunk with its initial parameters (computed on the
+// host, so that every engine starts from the same floats), launches the chosen kernels per
+// segment and downloads only per-network results.
 #include "cuda_engine.hpp"
 
 #include <cublas_v2.h>
@@ -28,7 +29,7 @@ struct LayeredScratch {
 
 class CudaBackend final : public FloatBackend {
  public:
-  explicit CudaBackend(bool use_cublas) {
+  CudaBackend(bool use_cublas, int threads) : threads_(threads) {
     if (use_cublas) cublas_ = std::make_unique<CublasHandle>();
   }
 
@@ -48,32 +49,24 @@ class CudaBackend final : public FloatBackend {
     const auto count = static_cast<int>(chunk.job_of.size());
     std::vector<long long> offset(chunk.offset.begin(), chunk.offset.end());
     d_jobs_ = to_device(jobs_);
-    d_weight_init_ = to_device(chunk.weight_init);
-    d_bias_init_ = to_device(chunk.bias_init);
     d_network_job_ = to_device(chunk.job_of);
-    d_replicate_ = to_device(chunk.replicate);
     d_offset_ = to_device(offset);
-    params_ = DeviceBuffer<float>(chunk.parameter_total);
+    {
+      std::vector<float> initial;
+      initial_parameters(chunk, threads_, initial);
+      params_ = to_device(initial);
+      initial_ = to_device(initial);
+    }
     velocity_ = DeviceBuffer<float>(chunk.parameter_total);
     velocity_.zero();
-    initial_ = DeviceBuffer<float>(chunk.parameter_total);
+    d_depth_offset_ =
+        to_device(std::vector<long long>(chunk.depth_offset.begin(), chunk.depth_offset.end()));
+    d_width_offset_ =
+        to_device(std::vector<long long>(chunk.width_offset.begin(), chunk.width_offset.end()));
     states_ = to_device(std::vector<TrainState>(count));
-    nets_ = DeviceNetworks{d_jobs_.data(),
-                           d_weight_init_.data(),
-                           d_bias_init_.data(),
-                           d_network_job_.data(),
-                           d_replicate_.data(),
-                           d_offset_.data(),
-                           params_.data(),
-                           velocity_.data(),
-                           initial_.data(),
-                           states_.data(),
-                           count};
-    {
-      DeviceBuffer<double> scratch(chunk.parameter_total);
-      launch_init_params(nets_, chunk.seed, scratch.data(), nullptr);
-      CUDA_CHECK(cudaDeviceSynchronize());
-    }
+    nets_ =
+        DeviceNetworks{d_jobs_.data(),   d_network_job_.data(), d_offset_.data(), params_.data(),
+                       velocity_.data(), initial_.data(),       states_.data(),   count};
     plan_launches(chunk);
   }
 
@@ -95,17 +88,17 @@ class CudaBackend final : public FloatBackend {
     const FloatChunk& chunk = *chunk_;
     const auto count = static_cast<std::size_t>(nets_.count);
     DeviceBuffer<NetworkMetrics> metrics(count);
-    DeviceBuffer<int> d_distinct(count * chunk.max_depth);
-    DeviceBuffer<int> parent(count * chunk.max_width);
-    DeviceBuffer<double> norm(count * chunk.max_width);
-    launch_measure(nets_, tol, chunk.max_depth, chunk.max_width, metrics.data(), d_distinct.data(),
-                   parent.data(), norm.data(), nullptr);
+    DeviceBuffer<int> d_distinct(chunk.depth_total);
+    DeviceBuffer<int> parent(chunk.width_total);
+    DeviceBuffer<double> norm(chunk.width_total);
+    launch_measure(nets_, tol, d_depth_offset_.data(), d_width_offset_.data(), metrics.data(),
+                   d_distinct.data(), parent.data(), norm.data(), nullptr);
     CUDA_CHECK(cudaDeviceSynchronize());
     std::vector<NetworkMetrics> host_metrics;
     std::vector<TrainState> host_states;
     metrics.download(host_metrics, count);
     states_.download(host_states, count);
-    d_distinct.download(distinct, count * chunk.max_depth);
+    d_distinct.download(distinct, chunk.depth_total);
     out.resize(count);
     for (std::size_t k = 0; k < count; ++k)
       out[k] = NetworkMeasure{host_states[k], host_metrics[k]};
@@ -193,15 +186,13 @@ class CudaBackend final : public FloatBackend {
   LayeredBatch layered_batch(LayeredScratch& s) const { return layered_batch_for(s.job, &s); }
 
   std::unique_ptr<CublasHandle> cublas_;
+  int threads_;  // host threads for the initial parameters
   const FloatChunk* chunk_ = nullptr;
   std::vector<TrainJob> jobs_;
   std::vector<DeviceBuffer<float>> task_x_, task_y_;
   DeviceBuffer<TrainJob> d_jobs_;
-  DeviceBuffer<WeightInit> d_weight_init_;
-  DeviceBuffer<BiasInit> d_bias_init_;
   DeviceBuffer<int> d_network_job_;
-  DeviceBuffer<std::uint32_t> d_replicate_;
-  DeviceBuffer<long long> d_offset_;
+  DeviceBuffer<long long> d_offset_, d_depth_offset_, d_width_offset_;
   DeviceBuffer<float> params_, velocity_, initial_;
   DeviceBuffer<TrainState> states_;
   DeviceNetworks nets_;
@@ -226,12 +217,12 @@ std::string cuda_unavailable_reason() {
   return status.devices.empty() ? status.why_none : std::string();
 }
 
-std::unique_ptr<Engine> make_cuda_engine(int) {
-  return std::make_unique<CudaEngine>("cuda", std::make_unique<CudaBackend>(false), false);
+std::unique_ptr<Engine> make_cuda_engine(int threads) {
+  return std::make_unique<CudaEngine>("cuda", std::make_unique<CudaBackend>(false, threads), false);
 }
 
-std::unique_ptr<Engine> make_cublas_engine(int) {
-  return std::make_unique<CudaEngine>("cublas", std::make_unique<CudaBackend>(true), true);
+std::unique_ptr<Engine> make_cublas_engine(int threads) {
+  return std::make_unique<CudaEngine>("cublas", std::make_unique<CudaBackend>(true, threads), true);
 }
 
 }  // namespace symbreak

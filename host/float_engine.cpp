@@ -5,6 +5,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "../kernels/init_params.cuh"
+#include "parallel_for.hpp"
+
 namespace symbreak {
 namespace {
 
@@ -36,6 +39,7 @@ void fill_result(const NetworkMeasure& m, const int* distinct, const NetworkShap
   r.distinct.assign(distinct, distinct + shape.depth);
   set_symmetry_verdicts(r, shape.width);
   r.frozen = !r.diverged && m.metrics.frozen;
+  r.fingerprint = m.metrics.fingerprint;
 }
 
 TracePoint trace_point(int epoch, const NetworkResult& r, const NetworkShape& shape) {
@@ -47,6 +51,19 @@ TracePoint trace_point(int epoch, const NetworkResult& r, const NetworkShape& sh
 }
 
 }  // namespace
+
+void initial_parameters(const FloatChunk& chunk, int threads, std::vector<float>& params) {
+  params.assign(chunk.parameter_total, 0.0f);
+  parallel_for(static_cast<std::int64_t>(chunk.job_of.size()), threads, [&](std::int64_t k) {
+    const int j = chunk.job_of[k];
+    const NetworkShape& shape = chunk.jobs[j].shape;
+    std::vector<double> initial(shape.parameter_count());
+    init_network(chunk.weight_init[j], chunk.bias_init[j], shape,
+                 DrawKey{chunk.seed, chunk.replicate[k]}, initial.data());
+    for (std::size_t i = 0; i < initial.size(); ++i)
+      params[chunk.offset[k] + i] = static_cast<float>(initial[i]);
+  });
+}
 
 TrainJob make_train_job(const SweepPlan& plan, const Config& c) {
   const Task& task = plan.task_of(c);
@@ -128,13 +145,10 @@ void FloatEngine::train(const SweepPlan& plan, std::span<const WorkItem> items,
   if (begin < order.size()) train_group(plan, items, std::span(order).subspan(begin), out);
 }
 
-void FloatEngine::train_group(const SweepPlan& plan, std::span<const WorkItem> items,
-                              std::span<const std::size_t> order, std::span<NetworkResult> out) {
+FloatChunk make_float_chunk(const SweepPlan& plan, std::span<const WorkItem> items,
+                            std::span<const std::size_t> order, bool layered_only) {
   FloatChunk chunk;
   chunk.seed = plan.run.seed;
-  std::vector<FloatTask> tasks;
-  for (const Task& t : plan.tasks)
-    tasks.push_back(float_task(t));
   std::int64_t current_config = -1;
   for (const std::size_t index : order) {
     const WorkItem& item = items[index];
@@ -143,21 +157,33 @@ void FloatEngine::train_group(const SweepPlan& plan, std::span<const WorkItem> i
       current_config = item.config;
       const TrainJob job = make_train_job(plan, c);
       chunk.jobs.push_back(job);
-      chunk.kernels.push_back(kernel_for_job(job, layered_only_));
+      chunk.kernels.push_back(kernel_for_job(job, layered_only));
       chunk.weight_init.push_back(c.init.weights);
       chunk.bias_init.push_back(c.bias.bias);
       chunk.job_task.push_back(c.task);
       chunk.job_first.push_back(static_cast<int>(chunk.job_of.size()));
       chunk.job_count.push_back(0);
-      chunk.max_depth = std::max(chunk.max_depth, c.depth);
-      chunk.max_width = std::max(chunk.max_width, c.width);
     }
     ++chunk.job_count.back();
     chunk.job_of.push_back(static_cast<int>(chunk.jobs.size()) - 1);
     chunk.replicate.push_back(item.replicate);
+    const NetworkShape& shape = chunk.jobs.back().shape;
     chunk.offset.push_back(chunk.parameter_total);
-    chunk.parameter_total += chunk.jobs.back().shape.parameter_count();
+    chunk.parameter_total += shape.parameter_count();
+    chunk.depth_offset.push_back(chunk.depth_total);
+    chunk.depth_total += shape.depth;
+    chunk.width_offset.push_back(chunk.width_total);
+    chunk.width_total += shape.width;
   }
+  return chunk;
+}
+
+void FloatEngine::train_group(const SweepPlan& plan, std::span<const WorkItem> items,
+                              std::span<const std::size_t> order, std::span<NetworkResult> out) {
+  const FloatChunk chunk = make_float_chunk(plan, items, order, layered_only_);
+  std::vector<FloatTask> tasks;
+  for (const Task& t : plan.tasks)
+    tasks.push_back(float_task(t));
 
   for (const std::size_t index : order)
     out[index] = NetworkResult{};
@@ -176,7 +202,7 @@ void FloatEngine::train_group(const SweepPlan& plan, std::span<const WorkItem> i
       NetworkResult& r = out[order[k]];
       std::vector<TracePoint> trace = std::move(r.trace);
       const int epoch_broken = r.epoch_broken;
-      fill_result(measures[k], distinct.data() + k * chunk.max_depth, job.shape, job.samples, r);
+      fill_result(measures[k], distinct.data() + chunk.depth_offset[k], job.shape, job.samples, r);
       r.trace = std::move(trace);
       r.epoch_broken = epoch_broken;
       if (!traced) continue;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,8 +39,11 @@ struct FloatChunk {
   std::vector<std::uint32_t> replicate;   // [network]
   std::vector<std::int64_t> offset;       // [network]
   std::int64_t parameter_total = 0;
-  int max_depth = 1;
-  int max_width = 1;
+  // Network k's D_l go to [depth_offset[k], + its depth) of the chunk's distinct array, and its
+  // measurement scratch (a few values per neuron) to [width_offset[k], + its width): sized by
+  // what each network needs, not by the chunk's widest or deepest one.
+  std::vector<std::int64_t> depth_offset, width_offset;  // [network]
+  std::int64_t depth_total = 0, width_total = 0;
   std::uint32_t seed = 0;
 };
 
@@ -55,7 +59,7 @@ class FloatBackend {
   // Initial parameters (docs/method.md §5, rounded to float), zero velocity, fresh states.
   virtual void load(const FloatChunk& chunk, const std::vector<FloatTask>& tasks) = 0;
   virtual void train(EpochSegment segment) = 0;
-  // Per network state and metrics; distinct[k * chunk.max_depth + l - 1] = D_l of network k.
+  // Per network state and metrics; distinct[chunk.depth_offset[k] + l - 1] = D_l of network k.
   virtual void measure(double tol, std::vector<NetworkMeasure>& out,
                        std::vector<int>& distinct) = 0;
   // Bytes the backend may use for one chunk, to split large chunks.
@@ -77,6 +81,16 @@ class FloatEngine : public Engine {
   std::unique_ptr<FloatBackend> backend_;
   bool layered_only_;
 };
+
+// Every network's initial parameters (docs/method.md §5) rounded to float, at chunk.offset[k] of
+// `params` ([chunk.parameter_total]), computed on the host with `threads` threads: every engine,
+// the GPU ones included, starts from these very floats (the device's double log and cos may
+// differ from the host's in the last bit).
+void initial_parameters(const FloatChunk& chunk, int threads, std::vector<float>& params);
+
+// The chunk of the networks items[order[0]], items[order[1]], ... (grouped by configuration).
+FloatChunk make_float_chunk(const SweepPlan& plan, std::span<const WorkItem> items,
+                            std::span<const std::size_t> order, bool layered_only);
 
 // The float engines' view of one configuration.
 TrainJob make_train_job(const SweepPlan& plan, const Config& config);

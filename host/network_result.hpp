@@ -29,6 +29,7 @@ struct NetworkResult {
   bool frozen = false;
   bool diverged = false;
   int epoch_broken = -1;          // only meaningful when tracing
+  std::uint64_t fingerprint = 0;  // float engines: hash of the final parameters' bits
   std::vector<TracePoint> trace;  // empty unless tracing
 };
 

@@ -3,9 +3,9 @@
 // double.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 
+#include "float_math.cuh"
 #include "host_device.cuh"
 
 namespace symbreak {
@@ -14,41 +14,34 @@ enum class Activation : std::uint8_t { sigmoid, tanh, relu, leaky_relu, linear }
 
 inline constexpr int kActivationCount = 5;
 
-template <class Real>
-SYMBREAK_HD inline Real logistic(Real z) {
-  return Real(1) / (Real(1) + exp(-z));
-}
-
-template <class Real>
-SYMBREAK_HD inline Real activate(Activation f, Real z) {
+SYMBREAK_HD inline float activate(Activation f, float z) {
   switch (f) {
     case Activation::sigmoid:
-      return logistic(z);
+      return logistic_f(z);
     case Activation::tanh:
-      return tanh(z);
+      return tanh_f(z);
     case Activation::relu:
-      return z > Real(0) ? z : Real(0);
+      return z > 0.0f ? z : 0.0f;
     case Activation::leaky_relu:
-      return z > Real(0) ? z : Real(0.01) * z;
+      return z > 0.0f ? z : 0.01f * z;
     default:
       return z;
   }
 }
 
 // f'(z) given z and a = f(z); sigmoid and tanh use a as PyTorch's autograd does.
-template <class Real>
-SYMBREAK_HD inline Real activation_derivative(Activation f, Real z, Real a) {
+SYMBREAK_HD inline float activation_derivative(Activation f, float z, float a) {
   switch (f) {
     case Activation::sigmoid:
-      return a * (Real(1) - a);
+      return a * (1.0f - a);
     case Activation::tanh:
-      return Real(1) - a * a;
+      return 1.0f - a * a;
     case Activation::relu:
-      return z > Real(0) ? Real(1) : Real(0);
+      return z > 0.0f ? 1.0f : 0.0f;
     case Activation::leaky_relu:
-      return z > Real(0) ? Real(1) : Real(0.01);
+      return z > 0.0f ? 1.0f : 0.01f;
     default:
-      return Real(1);
+      return 1.0f;
   }
 }
 

@@ -5,22 +5,26 @@
 #include <cublas_v2.h>
 
 #include "cublas_check.cuh"
+#include "owned_handle.hpp"
 
 namespace symbreak {
 
 class CublasHandle {
  public:
-  CublasHandle() {
-    CUBLAS_CHECK(cublasCreate(&handle_));
-    CUBLAS_CHECK(cublasSetMathMode(handle_, CUBLAS_PEDANTIC_MATH));
+  // The handle is owned before the math mode is set, so a failure there does not leak it.
+  CublasHandle() : handle_(create()) {
+    CUBLAS_CHECK(cublasSetMathMode(handle_.get(), CUBLAS_PEDANTIC_MATH));
   }
-  ~CublasHandle() { cublasDestroy(handle_); }
-  CublasHandle(const CublasHandle&) = delete;
-  CublasHandle& operator=(const CublasHandle&) = delete;
-  cublasHandle_t get() const { return handle_; }
+  cublasHandle_t get() const { return handle_.get(); }
 
  private:
-  cublasHandle_t handle_ = nullptr;
+  static cublasHandle_t create() {
+    cublasHandle_t handle = nullptr;
+    CUBLAS_CHECK(cublasCreate(&handle));
+    return handle;
+  }
+
+  OwnedHandle<cublasHandle_t, cublasDestroy> handle_;
 };
 
 }  // namespace symbreak

@@ -19,23 +19,15 @@ namespace symbreak {
 // The networks of a chunk on the device. Network k belongs to job network_job[k] and its
 // parameters (and velocity, initial copy) start at offset[k] of the flat arrays.
 struct DeviceNetworks {
-  const TrainJob* jobs = nullptr;            // [job], x / y pointing at device memory
-  const WeightInit* weight_init = nullptr;   // [job]
-  const BiasInit* bias_init = nullptr;       // [job]
-  const int* network_job = nullptr;          // [network]
-  const std::uint32_t* replicate = nullptr;  // [network]
-  const long long* offset = nullptr;         // [network]
-  float* params = nullptr;                   // [parameter_total]
-  float* velocity = nullptr;                 // [parameter_total]
-  float* initial = nullptr;                  // [parameter_total]
-  TrainState* states = nullptr;              // [network]
+  const TrainJob* jobs = nullptr;     // [job], x / y pointing at device memory
+  const int* network_job = nullptr;   // [network]
+  const long long* offset = nullptr;  // [network]
+  float* params = nullptr;            // [parameter_total]
+  float* velocity = nullptr;          // [parameter_total]
+  float* initial = nullptr;           // [parameter_total]
+  TrainState* states = nullptr;       // [network]
   int count = 0;
 };
-
-// Initial parameters of every network (docs/method.md §5): params and initial get the same floats.
-// scratch: [parameter_total] doubles.
-void launch_init_params(const DeviceNetworks& nets, std::uint32_t seed, double* scratch,
-                        cudaStream_t stream);
 
 // Per-thread fused training of the networks listed in `slots` ([slot_count], -1 = padding), all
 // of thread bucket `bucket` (kernel_choice.cuh); each warp's 32 slots belong to one job, so the
@@ -53,10 +45,11 @@ void launch_fused_warp(int depth, bool momentum, const DeviceNetworks& nets, con
 void launch_layered(const LayeredBatch& batch, EpochSegment segment, cublasContext* cublas,
                     cudaStream_t stream);
 
-// Metrics of every network: metrics[k], distinct[k * max_depth + l - 1] = D_l. Scratch:
-// parent [count * max_width] ints, norm [count * max_width] doubles.
-void launch_measure(const DeviceNetworks& nets, double tol, int max_depth, int max_width,
-                    NetworkMetrics* metrics, int* distinct, int* parent, double* norm,
-                    cudaStream_t stream);
+// Metrics of every network: metrics[k], distinct[depth_offset[k] + l - 1] = D_l. Scratch per
+// network, at width_offset[k]: parent ints and norm doubles, one per neuron of its widest layer.
+// Every offset array is [count], on the device.
+void launch_measure(const DeviceNetworks& nets, double tol, const long long* depth_offset,
+                    const long long* width_offset, NetworkMetrics* metrics, int* distinct,
+                    int* parent, double* norm, cudaStream_t stream);
 
 }  // namespace symbreak

@@ -10,7 +10,7 @@ namespace symbreak {
 template <int DEPTH, int MAXW, int MAXD, bool MOMENTUM>
 __global__ void kernel_fused_thread(DeviceNetworks nets, const int* slots, int slot_count,
                                     EpochSegment segment) {
-  const int slot = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  const long long slot = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (slot >= slot_count) return;
   const int k = slots[slot];
   if (k < 0) return;  // padding at the end of a job's last warp
@@ -27,7 +27,8 @@ void launch_fused_thread(int bucket, const DeviceNetworks& nets, const int* slot
   constexpr int kBlock = 128;
   const int blocks = (slot_count + kBlock - 1) / kBlock;
   dispatch_thread_bucket(bucket, [&]<int D, int W, int I, bool M>() {
-    kernel_fused_thread<D, W, I, M><<<blocks, kBlock, 0, stream>>>(nets, slots, slot_count, segment);
+    kernel_fused_thread<D, W, I, M>
+        <<<blocks, kBlock, 0, stream>>>(nets, slots, slot_count, segment);
   });
   CUDA_CHECK(cudaGetLastError());
 }

@@ -9,7 +9,9 @@ namespace symbreak {
 template <int DEPTH, bool MOMENTUM>
 __global__ void kernel_fused_warp(DeviceNetworks nets, const int* networks, int count,
                                   EpochSegment segment) {
-  const int warp = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / kWarpSize);
+  // 64-bit: count * 32 threads pass 2^32 beyond 2^27 networks.
+  const long long warp =
+      (static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarpSize;
   if (warp >= count) return;  // whole warps leave together
   const int k = networks[warp];
   const TrainJob job = nets.jobs[nets.network_job[k]];
@@ -26,11 +28,15 @@ void launch_fused_warp(int depth, bool momentum, const DeviceNetworks& nets, con
   const long long threads = static_cast<long long>(count) * kWarpSize;
   const int blocks = static_cast<int>((threads + kBlock - 1) / kBlock);
   if (depth == 1) {
-    momentum ? kernel_fused_warp<1, true><<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment)
-             : kernel_fused_warp<1, false><<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment);
+    momentum
+        ? kernel_fused_warp<1, true><<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment)
+        : kernel_fused_warp<1, false>
+        <<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment);
   } else {
-    momentum ? kernel_fused_warp<2, true><<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment)
-             : kernel_fused_warp<2, false><<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment);
+    momentum
+        ? kernel_fused_warp<2, true><<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment)
+        : kernel_fused_warp<2, false>
+        <<<blocks, kBlock, 0, stream>>>(nets, networks, count, segment);
   }
   CUDA_CHECK(cudaGetLastError());
 }

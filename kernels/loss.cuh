@@ -2,10 +2,10 @@
 // output delta dl/dz. cpu-ref states them again, plainly, in double.
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 
 #include "activation.cuh"
+#include "float_math.cuh"
 #include "host_device.cuh"
 
 namespace symbreak {
@@ -13,20 +13,18 @@ namespace symbreak {
 enum class Loss : std::uint8_t { bce, mse };
 
 // softplus(z) - y z, computed without overflow for large |z|.
-template <class Real>
-SYMBREAK_HD inline Real sample_loss(Loss loss, Real z, Real y) {
+SYMBREAK_HD inline float sample_loss(Loss loss, float z, float y) {
   if (loss == Loss::bce) {
-    const Real softplus = (z > Real(0) ? z : Real(0)) + log1p(exp(-fabs(z)));
+    const float softplus = (z > 0.0f ? z : 0.0f) + log1p_f(exp_f(-abs_f(z)));
     return softplus - y * z;
   }
-  const Real e = logistic(z) - y;
-  return Real(0.5) * e * e;
+  const float e = logistic_f(z) - y;
+  return 0.5f * e * e;
 }
 
-template <class Real>
-SYMBREAK_HD inline Real output_delta(Loss loss, Real z, Real y) {
-  const Real p = logistic(z);
-  return loss == Loss::bce ? p - y : (p - y) * p * (Real(1) - p);
+SYMBREAK_HD inline float output_delta(Loss loss, float z, float y) {
+  const float p = logistic_f(z);
+  return loss == Loss::bce ? p - y : (p - y) * p * (1.0f - p);
 }
 
 }  // namespace symbreak

@@ -8,20 +8,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "float_math.cuh"
 #include "host_device.cuh"
 #include "network_shape.cuh"
 
 namespace symbreak {
-
-SYMBREAK_HD inline std::uint32_t float_bits(float x) {
-#if defined(__CUDA_ARCH__)
-  return __float_as_uint(x);
-#else
-  std::uint32_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  return bits;
-#endif
-}
 
 SYMBREAK_HD inline bool is_finite(float x) {
 #if defined(__CUDA_ARCH__)
@@ -34,6 +25,9 @@ SYMBREAK_HD inline bool is_finite(float x) {
 struct NetworkMetrics {
   bool frozen = false;  // every weight equal to its initial value, bit for bit
   bool finite = true;   // no NaN or infinity among the parameters
+  // An FNV-1a-style hash of the final parameters' bit patterns, in layout order: two engines that
+  // computed the same bits agree here (verify --exact compares it).
+  std::uint64_t fingerprint = 0;
 };
 
 // Entry k of neuron i's parameter vector θ_i = [W_l[i,:], b_l[i], W_{l+1}[:,i]].
@@ -91,8 +85,12 @@ SYMBREAK_HD inline NetworkMetrics measure_network(const NetworkShape& s, const f
                                                   const float* initial, double tol, int* distinct,
                                                   int* parent, double* norm) {
   NetworkMetrics m;
-  for (long long k = 0; k < s.parameter_count(); ++k)
+  std::uint64_t hash = 14695981039346656037ull;
+  for (long long k = 0; k < s.parameter_count(); ++k) {
     m.finite = m.finite && is_finite(params[k]);
+    hash = (hash ^ float_bits(params[k])) * 1099511628211ull;
+  }
+  m.fingerprint = hash;
   m.frozen = true;
   for (int l = 1; l <= s.layers(); ++l) {
     const long long first = s.weight_offset(l), last = first + s.weight_count(l);

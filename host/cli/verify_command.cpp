@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "../engine.hpp"
+#include "../exact_comparison.hpp"
 #include "../memory_budget.hpp"
 #include "../number_parse.hpp"
 #include "../stop_request.hpp"
@@ -63,6 +64,10 @@ CLI::App* setup_verify(CLI::App& parent, VerifyOptions& o) {
                  "networks per configuration to compare (default: all for small sweeps)")
       ->type_name("K")
       ->group("Run");
+  app.add_flag("--exact", o.exact,
+               "compare with the cpu engine bit for bit instead of with cpu-ref (engines cuda, "
+               "cpu): the GPU kernels and the cpu engine compute the same float arithmetic")
+      ->group("Run");
   app.add_flag("--quiet", o.quiet, "print only the verdict")->group("Run");
   return &app;
 }
@@ -76,7 +81,15 @@ int run_verify_command(const VerifyOptions& o) {
   const SweepPlan plan = make_plan(grid, run);
   const int threads = thread_count(o.run);
   const std::unique_ptr<Engine> engine = make_engine(o.run.engine, threads);
-  const std::unique_ptr<Engine> reference = make_engine("cpu-ref", threads);
+  const std::string engine_name(engine->name());
+  if (o.exact && engine_name != "cuda" && engine_name != "cpu") {
+    throw UsageError("--exact: engine '" + engine_name +
+                     "' is not accepted; --exact compares cuda (or cpu itself) with the cpu "
+                     "engine bit for bit, while cublas and cpu-ref are judged statistically "
+                     "(cuBLAS promises no bitwise results, cpu-ref computes in double)");
+  }
+  const std::unique_ptr<Engine> reference = make_engine(o.exact ? "cpu" : "cpu-ref", threads);
+  const std::string reference_name(reference->name());
   check_sweep_fits(plan, threads, engine->preferred_chunk_items(plan));
 
   std::vector<WorkItem> items;
@@ -85,11 +98,16 @@ int run_verify_command(const VerifyOptions& o) {
     items.push_back(plan.item(i));
   install_stop_handlers();
   std::vector<NetworkResult> engine_results, reference_results;
-  const std::string engine_name(engine->name());
   if (!train_items(*engine, plan, items, engine_results, !o.quiet, engine_name.c_str()) ||
-      !train_items(*reference, plan, items, reference_results, !o.quiet, "cpu-ref")) {
+      !train_items(*reference, plan, items, reference_results, !o.quiet, reference_name.c_str())) {
     std::fprintf(stderr, "symbreak verify: interrupted before the comparison\n");
-    return 130;
+    return 128 + stop_signal();
+  }
+  if (o.exact) {
+    const ExactReport report = compare_exactly(engine_results, reference_results);
+    std::cout << (o.quiet ? (report.passed() ? "PASS\n" : "FAIL\n")
+                          : format_exact_comparison(plan, items, report, engine_name));
+    return report.passed() ? 0 : 1;
   }
   const VerificationReport report =
       compare_with_reference(plan, items, engine_results, reference_results);

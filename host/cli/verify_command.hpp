@@ -16,12 +16,13 @@ struct VerifyOptions {
   GridOptions grid;
   RunOptions run;
   std::optional<std::string> sample;
+  bool exact = false;  // against the cpu engine, bit for bit, instead of cpu-ref statistically
   bool quiet = false;
 };
 
 CLI::App* setup_verify(CLI::App& parent, VerifyOptions& options);
 
-// 0 when every requirement holds, 1 when one does not, 130 when interrupted.
+// 0 when every requirement holds, 1 when one does not, 128 + the signal when interrupted.
 int run_verify_command(const VerifyOptions& options);
 
 }  // namespace symbreak::cli

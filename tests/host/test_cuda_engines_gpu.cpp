@@ -1,6 +1,7 @@
 // Tests host/cuda_engine (the `cuda` and `cublas` engines) on a GPU, as docs/method.md §9 demands:
 // both agree with cpu-ref on the demonstration grid and on the random grid of test_cpu_engine;
-// `cuda` gives exactly the cpu engine's D_l on deterministic symmetric initialisations; a sweep
+// `cuda` gives exactly the cpu engine's D_l on deterministic symmetric initialisations, and in
+// fact the cpu engine's bits on every network (verify --exact); a sweep
 // larger than one chunk, and networks in a large chunk, give the results they give alone; tracing
 // works. Without a CUDA device every test skips with the reason query_cuda_devices() gives.
 #include <gtest/gtest.h>
@@ -17,6 +18,7 @@
 #include "host/cpu_reference.hpp"
 #include "host/cuda_devices.hpp"
 #include "host/cuda_engine.hpp"
+#include "host/exact_comparison.hpp"
 #include "host/sweep_grid.hpp"
 #include "host/sweep_runner.hpp"
 #include "host/verification.hpp"
@@ -105,6 +107,18 @@ TEST(CudaEngines, AgreeWithCpuRefOnTheRandomGrid) {
   const std::vector<NetworkResult> reference = train_reference(plan, every_item(plan));
   expect_agreement("cuda", plan, reference);
   expect_agreement("cublas", plan, reference);
+}
+
+// docs/method.md §13: the cuda engine runs the cpu engine's code with the same float arithmetic,
+// so every network ends with the same bits (parameters through their fingerprint, loss, verdicts).
+TEST(CudaEngines, CudaComputesTheCpuEnginesBitsOnEveryKernelKind) {
+  SKIP_WITHOUT_CUDA_DEVICE();
+  const SweepPlan plan = random_config_plan(220, 7, 10, 120);
+  const std::vector<WorkItem> items = every_item(plan);
+  const std::vector<NetworkResult> cpu = train(*make_cpu_engine(kThreads), plan, items);
+  const std::vector<NetworkResult> gpu = train(*gpu_engine("cuda"), plan, items);
+  const ExactReport report = compare_exactly(gpu, cpu);
+  EXPECT_TRUE(report.passed()) << format_exact_comparison(plan, items, report, "cuda");
 }
 
 // Neither engine may break a symmetry exact arithmetic keeps: on deterministic symmetric

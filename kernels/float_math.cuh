@@ -1,0 +1,203 @@
+// The transcendental functions of training (exp, log1p, tanh, the logistic function), written
+// once for the GPU kernels and the cpu engine alike, from correctly rounded float operations only
+// (+, -, *, / and exact bit manipulation): IEEE 754 defines those bit for bit, so both sides
+// compute identical results, whereas CUDA's expf/tanhf and glibc's differ in the last bits
+// (docs/method.md §13). Accurate to at most 2 ulp over float's range; tests/kernels/
+// test_float_math.cpp measures every function against double references.
+//
+// No FMA is written anywhere here, and the build forbids the compilers to contract a * b + c on
+// their own (nvcc -fmad=false, g++ -ffp-contract=off), so the sequence of roundings is the one
+// written. Branches depend only on the argument, so equal arguments take equal paths.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "host_device.cuh"
+
+namespace symbreak {
+
+SYMBREAK_HD inline std::uint32_t float_bits(float x) {
+  std::uint32_t u;
+  std::memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+SYMBREAK_HD inline float float_from_bits(std::uint32_t u) {
+  float x;
+  std::memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+// 2^n for -126 <= n <= 127, exactly.
+SYMBREAK_HD inline float exp2_int(int n) {
+  return float_from_bits(static_cast<std::uint32_t>(n + 127) << 23);
+}
+
+SYMBREAK_HD inline float abs_f(float x) {
+  return float_from_bits(float_bits(x) & 0x7fffffffu);
+}
+
+// A value as an unevaluated sum hi + lo with |lo| below half an ulp of hi: enough precision to
+// carry a result through one more operation without its rounding.
+struct FloatPair {
+  float hi, lo;
+};
+
+// a * b exactly, as hi + lo, from plain multiplications (Dekker's product with Veltkamp's split;
+// exact unless the product overflows or underflows).
+SYMBREAK_HD inline FloatPair exact_product(float a, float b) {
+  constexpr float kSplit = 4097.0f;  // 2^12 + 1 splits a float's 24 bits into 12 + 12
+  const float ca = kSplit * a, cb = kSplit * b;
+  const float ah = ca - (ca - a), al = a - ah;
+  const float bh = cb - (cb - b), bl = b - bh;
+  const float p = a * b;
+  return {p, ((ah * bh - p) + ah * bl + al * bh) + al * bl};
+}
+
+// (n.hi + n.lo) / (d.hi + d.lo), rounded once in effect: a first quotient from the reciprocal,
+// its remainder computed exactly, and the remainder's (tiny) share folded back. One division.
+SYMBREAK_HD inline float divide_pairs(FloatPair n, FloatPair d) {
+  const float inverse = 1.0f / d.hi;
+  const float q = n.hi * inverse;
+  const FloatPair qd = exact_product(q, d.hi);
+  const float remainder = (((n.hi - qd.hi) - qd.lo) + n.lo) - q * d.lo;
+  return q + remainder * inverse;
+}
+
+// 1 + e as a pair, for 0 <= e <= 1 given as a pair (Fast2Sum: |1| >= |e.hi|).
+SYMBREAK_HD inline FloatPair one_plus(FloatPair e) {
+  const float s = 1.0f + e.hi;
+  return {s, ((1.0f - s) + e.hi) + e.lo};
+}
+
+// e^x as a pair. Range reduction x = n ln2 + r, |r| <= ln2/2, with ln2 split in two (Cody and
+// Waite) so that hi = x - n * kLn2Hi is exact and r = hi - lo. On the reduced range
+// e^r = 1 + r + r c / (2 - c) with c = r - r^2 P(r^2), where P is the Taylor series of
+// (r coth(r/2) - 2) / r^2 (terms to r^8, truncation below 1e-10); 1 + hi is summed with its
+// rounding error kept, so that the pair carries e^r to far better than an ulp. Then the pair is
+// scaled by 2^n through the exponent bits.
+SYMBREAK_HD inline FloatPair exp_pair(float x) {
+  constexpr float kLn2Hi = 0.693145751953125f;       // ln 2 to 16 bits
+  constexpr float kLn2Lo = 1.42860682030941723e-6f;  // ln 2 - kLn2Hi
+  constexpr float kInvLn2 = 1.44269504088896341f;
+  if (x != x) return {x, 0.0f};               // NaN
+  if (x > 89.0f) return {1.0f / 0.0f, 0.0f};  // beyond FLT_MAX (e^88.73)
+  if (x < -104.0f) return {0.0f, 0.0f};       // below half the smallest subnormal
+  const float k = x * kInvLn2;
+  const int n = static_cast<int>(k < 0.0f ? k - 0.5f : k + 0.5f);
+  const float fn = static_cast<float>(n);
+  const float hi = x - fn * kLn2Hi;
+  const float lo = fn * kLn2Lo;
+  const float r = hi - lo;
+  const float z = r * r;
+  float p = 1.0f / 23950080.0f;
+  p = p * z + -1.0f / 604800.0f;
+  p = p * z + 1.0f / 15120.0f;
+  p = p * z + -1.0f / 360.0f;
+  p = p * z + 1.0f / 6.0f;
+  const float c = r - z * p;
+  const float t = (r * c) / (2.0f - c) - lo;  // e^r - 1 - hi, small
+  const float one_hi = 1.0f + hi;
+  const float small = ((1.0f - one_hi) + hi) + t;  // what 1 + hi lost, plus t
+  const float y = one_hi + small;
+  const float y_lo = small - (y - one_hi);
+  // 2^n in two exact steps where n leaves the normal exponent range.
+  if (n > 127) {
+    const float scale = exp2_int(n - 127);
+    return {y * exp2_int(127) * scale, y_lo * exp2_int(127) * scale};
+  }
+  if (n < -126) {
+    const float scale = exp2_int(n + 64);
+    return {y * scale * exp2_int(-64), y_lo * scale * exp2_int(-64)};
+  }
+  const float scale = exp2_int(n);
+  return {y * scale, y_lo * scale};
+}
+
+// e^x, the pair's rounded value (measured: 0.8 ulp, the largest in the subnormal range).
+SYMBREAK_HD inline float exp_f(float x) {
+  return exp_pair(x).hi;
+}
+
+// log(1 + f) for f in [sqrt(2)/2 - 1, sqrt(2) - 1], via s = f / (2 + f): log(1 + f) = 2 atanh(s)
+// = 2s + s R(s^2) and 2s = f - s f, so log(1 + f) = f - s (f - R) with f exact and the correction
+// small. R(z) = 2z/3 + 2z^2/5 + ... + 2z^5/11 (|s| < 0.172, truncation below 0.05 ulp).
+SYMBREAK_HD inline float log1p_reduced(float f) {
+  const float s = f / (2.0f + f);
+  const float z = s * s;
+  float r = 2.0f / 11.0f;
+  r = r * z + 2.0f / 9.0f;
+  r = r * z + 2.0f / 7.0f;
+  r = r * z + 2.0f / 5.0f;
+  r = r * z + 2.0f / 3.0f;
+  r = r * z;
+  return f - s * (f - r);
+}
+
+// log(1 + x). Near 0 the argument itself is the reduced one (no rounding of 1 + x); elsewhere
+// u = 1 + x = 2^k m with m in [sqrt(2)/2, sqrt(2)), and the rounding of 1 + x is corrected by
+// (x - (u - 1)) / u.
+SYMBREAK_HD inline float log1p_f(float x) {
+  constexpr float kLn2Hi = 0.693145751953125f;
+  constexpr float kLn2Lo = 1.42860682030941723e-6f;
+  if (x != x) return x;
+  if (x < -1.0f) return 0.0f / 0.0f;
+  if (x == -1.0f) return -1.0f / 0.0f;
+  if (x > 3.4028234e38f) return x;  // +inf
+  if (x > -0.29289323f && x < 0.41421357f) return log1p_reduced(x);
+  const float u = 1.0f + x;
+  const float c = (u > 2.0f ? 1.0f - (u - x) : x - (u - 1.0f)) / u;
+  const std::uint32_t bits = float_bits(u);
+  int k = static_cast<int>(bits >> 23) - 127;
+  std::uint32_t mantissa = (bits & 0x007fffffu) | 0x3f800000u;  // m in [1, 2)
+  if (mantissa > 0x3fb504f3u) {                                 // m > sqrt(2)
+    mantissa -= 0x00800000u;                                    // m / 2
+    ++k;
+  }
+  const float f = float_from_bits(mantissa) - 1.0f;
+  const float fk = static_cast<float>(k);
+  return fk * kLn2Hi + ((fk * kLn2Lo + c) + log1p_reduced(f));
+}
+
+// tanh x. |x| < 0.55: x + x^3 P(x^2) from the Taylor series (terms to x^19, truncation below 0.02
+// ulp); up to 9: (1 - e) / (1 + e) with e = e^(-2|x|) <= 1/3, so no cancellation, numerator and
+// denominator as pairs; beyond, +-1 (tanh 9 rounds to 1 in float).
+SYMBREAK_HD inline float tanh_f(float x) {
+  const float a = abs_f(x);
+  float t;
+  if (a < 0.000244140625f) return x;  // below 2^-12 tanh x rounds to x (and -0 stays -0)
+  if (a < 0.55f) {
+    const float z = x * x;
+    float p = -443861162.0f / 1856156927625.0f;
+    p = p * z + 6404582.0f / 10854718875.0f;
+    p = p * z + -929569.0f / 638512875.0f;
+    p = p * z + 21844.0f / 6081075.0f;
+    p = p * z + -1382.0f / 155925.0f;
+    p = p * z + 62.0f / 2835.0f;
+    p = p * z + -17.0f / 315.0f;
+    p = p * z + 2.0f / 15.0f;
+    p = p * z + -1.0f / 3.0f;
+    return x + x * (z * p);
+  }
+  if (a > 9.0f) {
+    t = 1.0f;
+  } else {
+    const FloatPair e = exp_pair(-2.0f * a);  // NaN stays NaN here
+    const float d = 1.0f - e.hi;              // Fast2Sum again: e <= 1/3
+    t = divide_pairs({d, ((1.0f - d) - e.hi) - e.lo}, one_plus(e));
+  }
+  return float_bits(x) >> 31 ? -t : t;
+}
+
+// 1 / (1 + e^-z), through e^-|z| on both sides so that neither tail loses accuracy: for z < 0 it
+// is e^z / (1 + e^z), which keeps tiny results (down to subnormals) accurate. Numerator and
+// denominator are carried as pairs and divided with one effective rounding: a plain
+// e / (1 + e) would add three roundings of up to an ulp each.
+SYMBREAK_HD inline float logistic_f(float z) {
+  if (z >= 0.0f) return divide_pairs({1.0f, 0.0f}, one_plus(exp_pair(-z)));
+  const FloatPair e = exp_pair(z);  // NaN takes this path and stays NaN
+  return divide_pairs(e, one_plus(e));
+}
+
+}  // namespace symbreak
