@@ -6,21 +6,16 @@
 
 namespace symbreak::cli {
 
-// CLI11 2.1 reads set_config() files only for the top-level app, never for a subcommand, so
-// `sweep --config FILE` reads the file here, after the command line: options given there win.
-// Errors are CLI11 parse errors, the kind main() expects from parsing.
-void apply_config_file(CLI::App& app, const std::string& path) {
+namespace {
+
+std::string config_what(const std::string& path) {
   std::string what = "--config: ";
   what.append("'").append(path).append("'");
-  if (!std::filesystem::is_regular_file(path)) {
-    throw CLI::FileError(what + ": no such readable file");
-  }
-  std::vector<CLI::ConfigItem> items;
-  try {
-    items = CLI::ConfigTOML().from_file(path);
-  } catch (const CLI::ParseError& e) {
-    throw CLI::FileError(what + ": " + e.what());
-  }
+  return what;
+}
+
+void apply_config_items(CLI::App& app, const std::string& what,
+                        const std::vector<CLI::ConfigItem>& items) {
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
     CLI::Option* option = app.get_option_no_throw("--" + item.name);
@@ -37,6 +32,36 @@ void apply_config_file(CLI::App& app, const std::string& path) {
     option->add_result(value);
     option->run_callback();
   }
+}
+
+}  // namespace
+
+// CLI11 2.1 reads set_config() files only for the top-level app, never for a subcommand, so
+// `sweep --config FILE` reads the file here, after the command line: options given there win.
+// Errors are CLI11 parse errors, the kind main() expects from parsing.
+void apply_config_file(CLI::App& app, const std::string& path) {
+  const std::string what = config_what(path);
+  if (!std::filesystem::is_regular_file(path)) {
+    throw CLI::FileError(what + ": no such readable file");
+  }
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::ParseError& e) {
+    throw CLI::FileError(what + ": " + e.what());
+  }
+  apply_config_items(app, what, items);
+}
+
+void apply_config_text(CLI::App& app, const std::string& path, std::istream& text) {
+  const std::string what = config_what(path);
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_config(text);
+  } catch (const CLI::ParseError& e) {
+    throw CLI::FileError(what + ": " + e.what());
+  }
+  apply_config_items(app, what, items);
 }
 
 }  // namespace symbreak::cli
