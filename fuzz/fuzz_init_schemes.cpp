@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "host/init_scheme_names.hpp"
@@ -29,6 +30,11 @@ void check_params(std::string_view text) {
   }
 }
 
+// A refusal quotes the value as written.
+bool names_value(const symbreak::UsageError& e, std::string_view text) {
+  return std::string_view(e.what()).find("'" + std::string(text) + "'") != std::string_view::npos;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -45,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(again.weights.scheme == choice.weights.scheme &&
           again.weights.sharing == choice.weights.sharing &&
           again.weights.param == choice.weights.param);
-  } catch (const symbreak::UsageError&) {
+  } catch (const symbreak::UsageError& e) {
+    check(names_value(e, text));
   }
   try {
     const symbreak::BiasChoice bias = symbreak::parse_bias_choice(text);

@@ -93,18 +93,26 @@ std::optional<std::string>* field(Options& o, std::string_view name) {
   return nullptr;
 }
 
-void parse(const Options& o) {
+// Parses as `sweep` does; `name` is the one option set, or empty when several are. A message of
+// a lone option's error starts with the option's name.
+void parse(const Options& o, std::string_view name) {
+  const auto check_message = [name](const UsageError& e) {
+    if (!name.empty())
+      check(std::string_view(e.what()).starts_with("--" + std::string(name) + ":"));
+  };
   try {
     check_grid(symbreak::cli::build_grid(o.grid));
     for (const auto* text : {&o.grid.depth, &o.grid.width, &o.grid.batch})
       check_items(*text, symbreak::fuzz::is_integer_text);
     for (const auto* text : {&o.grid.lr, &o.grid.momentum})
       check_items(*text, symbreak::fuzz::is_decimal_text);
-  } catch (const UsageError&) {
+  } catch (const UsageError& e) {
+    check_message(e);
   }
   try {
     check_run(o.run);
-  } catch (const UsageError&) {
+  } catch (const UsageError& e) {
+    check_message(e);
   }
 }
 
@@ -125,9 +133,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::optional<std::string>* one = field(alone, name);
     if (one == nullptr) continue;
     *one = value;
-    parse(alone);
+    parse(alone, name);
     *field(all, name) = value;
   }
-  parse(all);
+  parse(all, {});
   return 0;
 }
