@@ -271,6 +271,10 @@ TEST(BadInput, NumbersOutOfRange) {
       {{"--init", "normal:nan"}, {"--init", "'normal:nan'"}},
       {{"--init", "he-normal:abc"}, {"--init", "'he-normal:abc'"}},
       {{"--init", "zeros:3"}, {"--init", "'zeros:3'"}},
+      // One sign only (found by fuzz/fuzz_init_schemes: '+-0' was read as -0).
+      {{"--seed", "+-0"}, {"--seed", "'+-0'"}},
+      {{"--momentum", "+-0"}, {"--momentum", "'+-0'"}},
+      {{"--init", "const:+-1"}, {"--init", "'const:+-1'"}},
   });
 }
 
