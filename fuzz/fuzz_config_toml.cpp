@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -61,6 +62,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     symbreak::cli::apply_config_text(sweep.app, "fuzz.toml", text);
   } catch (const CLI::ParseError&) {
     return 0;  // main() prints these on one line, status 2
+  }
+  // A value reaching the options holds no NUL byte, so a message quoting it is whole.
+  const SweepApp& set = sweep;
+  const symbreak::cli::GridOptions& g = set.grid;
+  const symbreak::cli::RunOptions& r = set.run;
+  for (const std::optional<std::string>* value :
+       {&g.task, &g.depth, &g.width, &g.activation, &g.init, &g.bias_init, &g.loss, &g.lr,
+        &g.momentum, &g.batch, &r.epochs, &r.seeds, &r.seed, &r.tol, &r.threads, &set.out,
+        &set.networks, &set.trace, &set.trace_every}) {
+    if (*value && (*value)->find('\0') != std::string::npos) std::abort();
   }
   try {
     (void)symbreak::cli::build_grid(sweep.grid);

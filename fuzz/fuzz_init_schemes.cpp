@@ -30,8 +30,10 @@ void check_params(std::string_view text) {
   }
 }
 
-// A refusal quotes the value as written.
+// A refusal quotes the value as written. what() ends at a NUL byte, which a command-line value
+// cannot hold and a config file may not (host/cli/config_file.cpp refuses it).
 bool names_value(const symbreak::UsageError& e, std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return true;
   return std::string_view(e.what()).find("'" + std::string(text) + "'") != std::string_view::npos;
 }
 

@@ -1,6 +1,7 @@
 // Reads a TOML config file into a subcommand's options with CLI11's ConfigTOML.
 #include "config_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -14,9 +15,20 @@ std::string config_what(const std::string& path) {
   return what;
 }
 
+// A message quoting a value with a NUL byte would end there (what() is a C string); such a file is
+// not UTF-8 TOML (UTF-16 holds one in every ASCII character).
+bool holds_nul(const CLI::ConfigItem& item) {
+  const auto nul = [](const std::string& text) { return text.find('\0') != std::string::npos; };
+  return nul(item.name) || std::any_of(item.parents.begin(), item.parents.end(), nul) ||
+         std::any_of(item.inputs.begin(), item.inputs.end(), nul);
+}
+
 void apply_config_items(CLI::App& app, const std::string& what,
                         const std::vector<CLI::ConfigItem>& items) {
   for (const CLI::ConfigItem& item : items) {
+    if (holds_nul(item)) {
+      throw CLI::FileError(what + ": holds a NUL byte; expected a UTF-8 TOML text file");
+    }
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
     CLI::Option* option = app.get_option_no_throw("--" + item.name);
     const bool in_section =

@@ -369,6 +369,12 @@ TEST(BadInput, ConfigFileIsReadAndAMissingOneIsRejected) {
   write_file(work / "unknown.toml", "colour = \"blue\"\n");
   check_cases({{{"--config", work / "unknown.toml"}, {"colour"}}});
   check_cases({{{"--config", work.path().string()}, {"--config", work.path().string()}}});
+  // A UTF-16 file holds NUL bytes, which would cut a message quoting its text short.
+  std::string utf16 = "\xff\xfe";
+  for (char c : std::string("task = \"and\"\n"))
+    utf16.append({c, '\0'});
+  write_file(work / "utf16.toml", utf16);
+  check_cases({{{"--config", work / "utf16.toml"}, {"--config", "NUL byte"}}});
   write_file(work / "good.toml", "task = \"and\"\nseeds = 2\nepochs = 3\n");
   const Outcome o =
       run_symbreak({"sweep", "--config", work / "good.toml", "--init", "zeros", "--activation",
