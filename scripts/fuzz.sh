@@ -47,7 +47,7 @@ for target in "${targets[@]}"; do
     fi
   fi
 
-  executions="-"
+  executions=
   if [[ $result != FAILED* ]]; then
     cp -r "fuzz/corpus/$target" "$work/corpus-$target"
     if ! "$binary" "${options[@]}" -max_total_time="$seconds" \
@@ -60,8 +60,12 @@ for target in "${targets[@]}"; do
     [[ -z $executions ]] && executions=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -n 1)
   fi
   [[ $result == FAILED* ]] && failed=1
-  summary+=("$(printf '%-20s %10s executions in %ss, %d regression inputs: %s' "$target" \
-    "${executions:--}" "$seconds" "${#regressions[@]}" "$result")")
+  fuzzed="not fuzzed"
+  [[ -n $executions ]] && fuzzed=$(printf '%10s executions in %ss' "$executions" "$seconds")
+  plural=s
+  ((${#regressions[@]} == 1)) && plural=
+  summary+=("$(printf '%-20s %s, %d regression input%s: %s' "$target" "$fuzzed" \
+    "${#regressions[@]}" "$plural" "$result")")
 done
 
 echo
