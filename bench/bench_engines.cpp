@@ -22,10 +22,10 @@ bool runs_on_gpu(const std::string& engine) {
 }
 
 // Times Engine::train on `networks` networks of one configuration for kEpochs epochs: initial
-// parameters, training, and the measurement of every network (SPEC §6), all included. The engine
-// API is synchronous (the GPU engines synchronise and download the results before returning), so
-// wall-clock time around the call is the right time for every engine; it is passed as manual time
-// so that nothing else in the loop is counted.
+// parameters, training, and the measurement of every network (docs/method.md §6), all included. The
+// engine API is synchronous (the GPU engines synchronise and download the results before
+// returning), so wall-clock time around the call is the right time for every engine; it is passed
+// as manual time so that nothing else in the loop is counted.
 void train_benchmark(benchmark::State& state, const EngineInfo& info, const BenchShape& shape) {
   if (!info.available) {
     state.SkipWithError(info.unavailable_reason.c_str());

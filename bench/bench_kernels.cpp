@@ -4,8 +4,8 @@
 //
 //   BM_TrainSegment/gpu/<kernel>/<shape>   one launch_* call: kEpochs epochs, CUDA events
 //   BM_TrainSegment/host/<kernel>/<shape>  the same function over the networks on all cores
-//   BM_InitParams/{gpu,host}/<shape>       initial parameters (SPEC §5) of every network
-//   BM_Measure/{gpu,host}/<shape>          D_l, frozen and finiteness (SPEC §6) of every network
+//   BM_InitParams/{gpu,host}/<shape>       initial parameters (docs/method.md §5) of every network
+//   BM_Measure/{gpu,host}/<shape>          measurement (docs/method.md §6) of every network
 //
 // <kernel> is fused-thread, fused-warp, layered (custom products) or layered-cublas (GPU only).
 // Host copies and resets between iterations are outside the timed region.

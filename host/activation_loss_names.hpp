@@ -1,4 +1,4 @@
-// Command-line names of activations (SPEC §2) and losses (SPEC §3).
+// Command-line names of activations (docs/method.md §2) and losses (docs/method.md §3).
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// One point of the sweep grid (SPEC §7): everything that defines how its networks are trained,
-// except the replicate. Run-wide settings (epochs, seeds, seed, tol) live in RunSettings.
+// One point of the sweep grid (docs/method.md §7): everything that defines how its networks are
+// trained, except the replicate. Run-wide settings (epochs, seeds, seed, tol) live in RunSettings.
 #pragma once
 
 #include <cstdint>
@@ -28,12 +28,12 @@ struct Config {
 struct RunSettings {
   int epochs = 1000;
   std::int64_t seeds = 1;  // replicates per configuration
-  std::uint32_t seed = 0;  // the global seed of SPEC §5
-  double tol = 1e-6;       // τ of the tie rule, SPEC §6
+  std::uint32_t seed = 0;  // the global seed of docs/method.md §5
+  double tol = 1e-6;       // τ of the tie rule, docs/method.md §6
   int trace_every = 0;     // K of --trace-every; 0 = no trace
 };
 
-// Samples per update: a batch of 0 or larger than n is the full batch (SPEC §4).
+// Samples per update: a batch of 0 or larger than n is the full batch (docs/method.md §4).
 inline int effective_batch(int batch, int samples) {
   return batch <= 0 || batch > samples ? samples : batch;
 }

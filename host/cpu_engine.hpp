@@ -1,6 +1,7 @@
-// The `cpu` engine (SPEC §9): float precision on all cores, running the very kernels' code — the
-// per-thread and per-warp fused training functions and the layered element operations — compiled
-// for the host. This is how CI executes the GPU kernels' logic and checks it against cpu-ref.
+// The `cpu` engine (docs/method.md §9): float precision on all cores, running the very kernels'
+// code — the per-thread and per-warp fused training functions and the layered element operations —
+// compiled for the host. This is how CI executes the GPU kernels' logic and checks it against
+// cpu-ref.
 #pragma once
 
 #include <memory>

@@ -49,7 +49,7 @@ double activation_slope(Activation f, double z) {
   return 1.0;
 }
 
-// ℓ(z, y) for the output logit z (SPEC §3); softplus written to avoid overflow.
+// ℓ(z, y) for the output logit z (docs/method.md §3); softplus written to avoid overflow.
 double loss_value(Loss loss, double z, double y) {
   if (loss == Loss::bce) return std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z))) - y * z;
   const double e = sigmoid(z) - y;
@@ -208,8 +208,8 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
       std::vector<int> distinct = distinct_neurons(shape, params, run.tol);
       const bool split = every_layer_split(distinct);
       TracePoint point = trace_point(epoch, last, n, shape, params, std::move(distinct));
-      // A diverged network is not broken (SPEC §6): finite but huge weights with an overflowed
-      // loss are all distinct, and must not mark the epoch the symmetry broke.
+      // A diverged network is not broken (docs/method.md §6): finite but huge weights with an
+      // overflowed loss are all distinct, and must not mark the epoch the symmetry broke.
       if (result.epoch_broken < 0 && split && !point.diverged) result.epoch_broken = epoch;
       result.trace.push_back(point);
     }

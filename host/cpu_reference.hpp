@@ -1,5 +1,5 @@
-// cpu-ref: the double-precision oracle of SPEC §9. Plain, readable training code that shares
-// only the initialisation (kernels/init_params.cuh) with the other engines.
+// cpu-ref: the double-precision oracle of docs/method.md §9. Plain, readable training code that
+// shares only the initialisation (kernels/init_params.cuh) with the other engines.
 #pragma once
 
 #include <span>
@@ -25,7 +25,7 @@ class CpuReferenceEngine final : public Engine {
 // The initial parameters of one replicate, in the layout of network_shape.cuh.
 std::vector<double> reference_initial_parameters(const SweepPlan& plan, WorkItem item);
 
-// Trains one network and measures it (SPEC §4, §6).
+// Trains one network and measures it (docs/method.md §4, §6).
 NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item);
 
 struct LossAndGradient {

@@ -1,4 +1,4 @@
-// Builds CSV rows as strings; files are written through AtomicFile by the caller.
+// Builds CSV rows as strings; files are written through OutputFile by the caller.
 #include "csv_writer.hpp"
 
 #include <charconv>
@@ -68,7 +68,7 @@ const std::vector<std::string_view>& config_csv_columns() {
       "batch", "epochs", "n", "solved_rate", "solved_lo", "solved_hi", "broken_rate", "broken_lo",
       "broken_hi", "collapsed_rate", "frozen_rate", "diverged_rate", "eff_width",
       "median_epoch_solved", "mean_final_loss", "engine",
-      // symbreak's additions, after the SPEC's columns:
+      // symbreak's additions, after the 25 stable columns of docs/method.md §8.1:
       "collapsed_lo", "collapsed_hi", "frozen_lo", "frozen_hi", "diverged_lo", "diverged_hi",
       "median_final_loss", "seed", "tol", "kernel"};
   return columns;

@@ -1,5 +1,5 @@
-// The CSV files of SPEC §8: one row per configuration (--out), per network (--networks) and per
-// configuration and traced epoch (--trace). Column names are a stable interface.
+// The CSV files of docs/method.md §8: one row per configuration (--out), per network (--networks)
+// and per configuration and traced epoch (--trace). Column names are a stable interface.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 namespace symbreak {
 
-// The columns SPEC §8 requires, in its order, followed by symbreak's extra columns.
+// The stable columns of docs/method.md §8.1, in their order, followed by symbreak's extra columns.
 const std::vector<std::string_view>& config_csv_columns();
 std::string config_csv_header();
 // `kernel`: which kernel of the engine trained the configuration (Engine::kernel_for).

@@ -1,6 +1,6 @@
-// The GPU engines (SPEC §9): `cuda` runs the custom kernels (fused per thread or per warp where the
-// shape fits, layered otherwise); `cublas` runs the layered algorithm with cuBLAS products, the
-// baseline the custom kernels must beat. Both only exist in builds with CUDA.
+// The GPU engines (docs/method.md §9): `cuda` runs the custom kernels (fused per thread or per warp
+// where the shape fits, layered otherwise); `cublas` runs the layered algorithm with cuBLAS
+// products, the baseline the custom kernels must beat. Both only exist in builds with CUDA.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// The interface every engine implements, and the registry that names them (SPEC §9). Adding an
-// engine means one class and one line in engine_registry.cpp.
+// The interface every engine implements, and the registry that names them (docs/method.md §9).
+// Adding an engine means one class and one line in engine_registry.cpp.
 #pragma once
 
 #include <memory>

@@ -25,7 +25,7 @@ std::vector<int> segment_ends(const RunSettings& run) {
   return ends;
 }
 
-// Fills the verdicts of SPEC §6 from a backend's measurement.
+// Fills the verdicts of docs/method.md §6 from a backend's measurement.
 void fill_result(const NetworkMeasure& m, const int* distinct, const NetworkShape& shape,
                  int samples, NetworkResult& r) {
   r.final_loss = m.state.loss;

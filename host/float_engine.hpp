@@ -52,7 +52,7 @@ struct NetworkMeasure {
 class FloatBackend {
  public:
   virtual ~FloatBackend() = default;
-  // Initial parameters (SPEC §5, rounded to float), zero velocity, fresh states.
+  // Initial parameters (docs/method.md §5, rounded to float), zero velocity, fresh states.
   virtual void load(const FloatChunk& chunk, const std::vector<FloatTask>& tasks) = 0;
   virtual void train(EpochSegment segment) = 0;
   // Per network state and metrics; distinct[k * chunk.max_depth + l - 1] = D_l of network k.

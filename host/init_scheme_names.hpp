@@ -1,4 +1,5 @@
-// Parses the init-scheme names of SPEC §5 ("he-normal:2", "tied:normal:1", "zeros/normal:1").
+// Parses the init-scheme names of docs/method.md §5 ("he-normal:2", "tied:normal:1",
+// "zeros/normal:1").
 #pragma once
 
 #include <optional>

@@ -1,14 +1,16 @@
 // symbreak's entry point: subcommands, and the one place that turns errors into exit statuses
-// (2 for bad input, 1 for failures, 130 when interrupted).
+// (2 for bad input, 1 for failures, 128 + the signal when interrupted: 130 or 143).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "cli/devices_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/verify_command.hpp"
+#include "cli/version_command.hpp"
 #include "usage_error.hpp"
 
 namespace {
@@ -35,11 +37,15 @@ int main(int argc, char** argv) {
       "symbreak: why initialising weights with zeros (or any constant) is dangerous, "
       "measured over large sweeps of small networks"};
   app.require_subcommand(1);
+  // --help-all prints every subcommand's options too; the man page is generated from it.
+  app.set_help_all_flag("--help-all", "print help for every subcommand and exit");
   symbreak::cli::SweepOptions sweep_options;
   CLI::App* sweep = symbreak::cli::setup_sweep(app, sweep_options);
   symbreak::cli::VerifyOptions verify_options;
   CLI::App* verify = symbreak::cli::setup_verify(app, verify_options);
   CLI::App* devices = symbreak::cli::setup_devices(app);
+  const symbreak::BuildInfo build = symbreak::build_info();
+  CLI::App* version = symbreak::cli::setup_version(app, build);
 
   try {
     app.parse(argc, argv);
@@ -56,6 +62,10 @@ int main(int argc, char** argv) {
     if (*sweep) return symbreak::cli::run_sweep_command(sweep_options);
     if (*verify) return symbreak::cli::run_verify_command(verify_options);
     if (*devices) return symbreak::cli::run_devices_command();
+    if (*version) {
+      std::cout << symbreak::cli::version_text(build);
+      return 0;
+    }
   } catch (const symbreak::UsageError& e) {
     return fail(2, e.what());
   } catch (const std::exception& e) {

@@ -1,4 +1,5 @@
-// What one trained network reports (SPEC §6). Engines fill these; aggregation happens elsewhere.
+// What one trained network reports (docs/method.md §6). Engines fill these; aggregation happens
+// elsewhere.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +7,7 @@
 
 namespace symbreak {
 
-// The state of one network at a traced epoch (SPEC §8 --trace).
+// The state of one network at a traced epoch (docs/method.md §8.3 --trace).
 struct TracePoint {
   int epoch = 0;
   double loss = 0.0;
@@ -31,7 +32,7 @@ struct NetworkResult {
   std::vector<TracePoint> trace;  // empty unless tracing
 };
 
-// Verdicts from D_l (SPEC §6); a diverged network gets none of them.
+// Verdicts from D_l (docs/method.md §6); a diverged network gets none of them.
 inline void set_symmetry_verdicts(NetworkResult& r, int width) {
   bool all_distinct = true;
   bool any_single = false;

@@ -1,5 +1,5 @@
-// SPEC §6's symmetry metrics on a network's parameters, in plain double-precision code: the
-// reference the device metrics are checked against.
+// The symmetry metrics of docs/method.md §6 on a network's parameters, in plain double-precision
+// code: the reference the device metrics are checked against.
 #pragma once
 
 #include <span>

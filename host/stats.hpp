@@ -1,5 +1,6 @@
-// Per-configuration aggregates of SPEC §7: rates with 95% Wilson score intervals, effective
-// width, median epoch to solve, loss statistics, and the per-epoch trace rows of SPEC §8.
+// Per-configuration aggregates of docs/method.md §7: rates with 95% Wilson score intervals,
+// effective width, median epoch to solve, loss statistics, and the per-epoch trace rows of
+// docs/method.md §8.3.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 
 extern "C" void on_stop_signal(int signal) {
-  g_stop = 1;
+  g_stop = signal;
   std::signal(signal, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
 
@@ -22,6 +22,10 @@ void install_stop_handlers() {
 
 bool stop_requested() {
   return g_stop != 0;
+}
+
+int stop_signal() {
+  return static_cast<int>(g_stop);
 }
 
 }  // namespace symbreak

@@ -6,5 +6,7 @@ namespace symbreak {
 
 void install_stop_handlers();
 bool stop_requested();
+// The signal that asked to stop (SIGINT or SIGTERM), 0 when none did.
+int stop_signal();
 
 }  // namespace symbreak

@@ -1,5 +1,5 @@
-// The grid options of SPEC §8 as lists, and their expansion into configurations. Every grid
-// option left out keeps the built-in demonstration's value (demo_grid()).
+// The grid options of docs/method.md §8 as lists, and their expansion into configurations. Every
+// grid option left out keeps the built-in demonstration's value (demo_grid()).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// Built-in tasks of SPEC §1: xor, and, or, parity:N. Sample s has input j = (s >> j) & 1.
+// Built-in tasks of docs/method.md §1: xor, and, or, parity:N. Sample s has input j = (s >> j) & 1.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// The agreement every float engine must show with cpu-ref on the same networks (SPEC §9):
+// The agreement every float engine must show with cpu-ref on the same networks (docs/method.md §9):
 // identical D_l for deterministic symmetric initialisations, solved / broken / collapsed / frozen
 // verdicts agreeing on at least 99% of networks, and every rate within 1 percentage point.
 #pragma once

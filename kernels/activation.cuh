@@ -1,5 +1,5 @@
-// Hidden activations of SPEC §2 and their derivatives as functions of the pre-activation z, for
-// the float engines (GPU kernels and the cpu engine). cpu-ref states them again, plainly, in
+// Hidden activations of docs/method.md §2 and their derivatives as functions of the pre-activation
+// z, for the float engines (GPU kernels and the cpu engine). cpu-ref states them again, plainly, in
 // double.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Backward delta of one hidden layer, one thread per (network, sample, neuron j of layer l-1):
-// δ_{l-1}[j] = (Σ_i W_l[i][j] δ_l[i]) · f'(z_{l-1}[j]) (SPEC §3). See layered_batch.cuh.
+// δ_{l-1}[j] = (Σ_i W_l[i][j] δ_l[i]) · f'(z_{l-1}[j]) (docs/method.md §3). See layered_batch.cuh.
 #pragma once
 
 #include "activation.cuh"

@@ -32,7 +32,7 @@ struct DeviceNetworks {
   int count = 0;
 };
 
-// Initial parameters of every network (SPEC §5): params and initial get the same floats.
+// Initial parameters of every network (docs/method.md §5): params and initial get the same floats.
 // scratch: [parameter_total] doubles.
 void launch_init_params(const DeviceNetworks& nets, std::uint32_t seed, double* scratch,
                         cudaStream_t stream);

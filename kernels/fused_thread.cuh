@@ -129,7 +129,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const 
   act.zo = zo;
 }
 
-// Adds one sample's gradient to g (SPEC §3): δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f'(z_l).
+// Adds one sample's gradient to g (docs/method.md §3): δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f'(z_l).
 template <int DEPTH, int MAXW, int MAXD>
 SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const TrainJob& job,
                                  const float* x, float y, const ThreadActivations<DEPTH, MAXW>& act,

@@ -1,5 +1,5 @@
-// Initial parameters of one network (SPEC §5), computed in double by the same code on the host and
-// the GPU. cpu-ref uses the values as they are; float engines round each to float once.
+// Initial parameters of one network (docs/method.md §5), computed in double by the same code on the
+// host and the GPU. cpu-ref uses the values as they are; float engines round each to float once.
 //
 // Layout of `params`: see network_shape.cuh.
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace symbreak {
 
-// Where a layer sits decides what `symmetric:` shares (SPEC §5).
+// Where a layer sits decides what `symmetric:` shares (docs/method.md §5.1).
 enum class LayerRole : std::uint8_t { first, hidden_to_hidden, output };
 
 SYMBREAK_HD inline LayerRole layer_role(const NetworkShape& shape, int l) {
@@ -159,7 +159,7 @@ SYMBREAK_HD inline void draw_weight_matrix(const WeightInit& w, int rows, int co
     out[k] *= scale;
 }
 
-// Applies `tied:` / `symmetric:` to a drawn matrix in place (SPEC §5).
+// Applies `tied:` / `symmetric:` to a drawn matrix in place (docs/method.md §5.1).
 SYMBREAK_HD inline void share_weights(Sharing sharing, LayerRole role, int rows, int cols,
                                       double* w) {
   if (sharing == Sharing::independent) return;

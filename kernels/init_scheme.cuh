@@ -1,5 +1,5 @@
-// Initialisation schemes of SPEC §5 as plain values that can be copied to the GPU. Parsing and
-// printing of their command-line names lives in host/init_scheme_names.
+// Initialisation schemes of docs/method.md §5 as plain values that can be copied to the GPU.
+// Parsing and printing of their command-line names lives in host/init_scheme_names.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,8 @@ enum class WeightScheme : std::uint8_t {
   hadamard,      // ZerO
 };
 
-// How a drawn matrix is shared across the neurons of a layer (SPEC §5, `tied:` and `symmetric:`).
+// How a drawn matrix is shared across the neurons of a layer (docs/method.md §5.1, `tied:` and
+// `symmetric:`).
 enum class Sharing : std::uint8_t { independent, tied, symmetric };
 
 struct WeightInit {

@@ -1,7 +1,7 @@
-// Which training kernel runs a configuration (SPEC §9 `cuda`): the per-thread fused kernel when
-// the network fits in one thread's registers, the per-warp fused kernel (a lane per neuron) up to
-// width 32, and the layered kernels for everything else. The `cpu` engine makes the same choice
-// and runs the same code on the host.
+// Which training kernel runs a configuration (docs/method.md §9.1 `cuda`): the per-thread fused
+// kernel when the network fits in one thread's registers, the per-warp fused kernel (a lane per
+// neuron) up to width 32, and the layered kernels for everything else. The `cpu` engine makes the
+// same choice and runs the same code on the host.
 //
 // The per-thread buckets below are the instantiations that compile without register spills on
 // sm_80 and sm_90 (tests/kernels/test_ptxas_resources checks the ptxas report of every one).

@@ -1,8 +1,9 @@
-// The layered algorithm for any shape (SPEC §9 `cuda` beyond the fused kernels, and `cublas`):
-// per batch of samples, one launch per layer for the forward pass, the output delta, one per layer
-// for the backward deltas, and one per layer for the rank-one weight-gradient update. `Products`
-// decides who computes the dense products: the custom element operations (CustomProducts) or
-// cuBLAS (host/cublas_products). `Exec` runs element operations on the host or the GPU.
+// The layered algorithm for any shape (docs/method.md §9.1 `cuda` beyond the fused kernels, and
+// `cublas`): per batch of samples, one launch per layer for the forward pass, the output delta, one
+// per layer for the backward deltas, and one per layer for the rank-one weight-gradient update.
+// `Products` decides who computes the dense products: the custom element operations
+// (CustomProducts) or cuBLAS (host/cublas_products). `Exec` runs element operations on the host or
+// the GPU.
 #pragma once
 
 #include "activation_derivative.cuh"

@@ -1,5 +1,5 @@
-// Losses of SPEC §3 for the float engines: per-sample loss from the output logit and the output
-// delta dl/dz. cpu-ref states them again, plainly, in double.
+// Losses of docs/method.md §3 for the float engines: per-sample loss from the output logit and the
+// output delta dl/dz. cpu-ref states them again, plainly, in double.
 #pragma once
 
 #include <cmath>

@@ -1,5 +1,6 @@
-// The output unit in the layered path: the loss's delta per sample (SPEC §3) and, per network,
-// the evaluation that feeds epoch_solved, the final loss and the accuracy (SPEC §6).
+// The output unit in the layered path: the loss's delta per sample (docs/method.md §3) and, per
+// network, the evaluation that feeds epoch_solved, the final loss and the accuracy
+// (docs/method.md §6).
 #pragma once
 
 #include "host_device.cuh"

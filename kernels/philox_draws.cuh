@@ -1,4 +1,4 @@
-// Counter-based draws for initialisation (SPEC §5 "Randomness"): Philox4x32-10 keyed by
+// Counter-based draws for initialisation (docs/method.md §5.3 "Randomness"): Philox4x32-10 keyed by
 // (seed, replicate), counter (element, layer, stream, attempt). Every number is a pure function of
 // its coordinates, so any engine, chunking or thread order reproduces it.
 //

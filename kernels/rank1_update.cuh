@@ -1,6 +1,7 @@
 // Rank-one weight-gradient update of one layer, one thread per parameter (network, i, j), with
 // j == fan_in standing for the bias: the batch's sum of δ_i·a_jᵀ over samples (a sum of rank-one
-// outer products, SPEC §3), then the momentum step of sgd_step.cuh. See layered_batch.cuh.
+// outer products, docs/method.md §3), then the momentum step of sgd_step.cuh. See
+// layered_batch.cuh.
 #pragma once
 
 #include "host_device.cuh"

@@ -1,5 +1,6 @@
-// One parameter's update (SPEC §4), PyTorch's classical momentum: v <- mu v + g; θ <- θ - lr v,
-// with g the batch mean of the gradient. Every kernel and the cpu engine update through this.
+// One parameter's update (docs/method.md §4), PyTorch's classical momentum: v <- mu v + g;
+// θ <- θ - lr v, with g the batch mean of the gradient. Every kernel and the cpu engine update
+// through this.
 #pragma once
 
 #include "host_device.cuh"

@@ -37,7 +37,7 @@ struct TrainState {
   float loss = 0.0f;      // mean loss after last_epoch epochs
 };
 
-// A logit z > 0 predicts 1 (SPEC §6).
+// A logit z > 0 predicts 1 (docs/method.md §6).
 template <class Real>
 SYMBREAK_HD inline bool classified_correctly(Real z, Real y) {
   return (z > Real(0)) == (y > Real(0.5));

@@ -1,7 +1,7 @@
-// The epoch loop shared by the fused kernels (per thread and per warp): plain gradient descent
-// with optional classical momentum (SPEC §4), epoch_solved tracking (SPEC §6) and the evaluation
-// after the segment. The network representation supplies forward(), backward() and evaluate()
-// overloads, found by argument-dependent lookup.
+// The epoch loop shared by the fused kernels (per thread and per warp): plain gradient descent with
+// optional classical momentum (docs/method.md §4), epoch_solved tracking (docs/method.md §6) and
+// the evaluation after the segment. The network representation supplies forward(), backward() and
+// evaluate() overloads, found by argument-dependent lookup.
 #pragma once
 
 #include "host_device.cuh"

@@ -84,8 +84,8 @@ gpu_tests_ran() {
 step "ctest -L gpu, none skipped" "$out/ctest.log" gpu_tests_ran
 step "symbreak devices" "$out/verify.log" "$bin" devices
 
-# SPEC §9 agreement: the demo grid; 600 configurations covering every activation, ten scheme
-# families, depth 1-2 and widths 1-32; and momentum, minibatches, mse and depth 3 (layered).
+# docs/method.md §9.2 agreement: the demo grid; 600 configurations covering every activation, ten
+# scheme families, depth 1-2 and widths 1-32; and momentum, minibatches, mse and depth 3 (layered).
 random_grid=(--task xor,parity:3 --activation sigmoid,tanh,relu,leaky_relu,linear
              --init zeros,const:0.5,symmetric:normal:1,tied:normal:1,zeros/normal:1,xavier-uniform,orthogonal,hadamard,he-normal/torch-linear,trunc-normal:0.5
              --width 1,7,32 --depth 1,2 --seeds 25 --epochs 300)

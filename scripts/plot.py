@@ -39,7 +39,7 @@ except ImportError as missing:
 EXIT_BAD_INPUT = 1
 MAX_FACETS = 6
 
-# The columns that identify a configuration (SPEC §7), in the CSV's order.
+# The columns that identify a configuration (docs/method.md §7), in the CSV's order.
 KEY_COLUMNS = ["task", "depth", "width", "activation", "init", "bias_init", "loss", "lr",
                "momentum", "batch", "epochs"]
 COLUMN_LABELS = {"task": "task", "depth": "depth", "width": "width", "activation": "activation",

@@ -1,5 +1,6 @@
-// The grid options of SPEC §8, shared by `sweep` and `verify`: each takes a comma-separated list,
-// and every combination becomes a configuration. Options left out keep the demo's values.
+// The grid options of docs/method.md §8, shared by `sweep` and `verify`: each takes a
+// comma-separated list, and every combination becomes a configuration. Options left out keep the
+// demo's values.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,18 +1,23 @@
 // Validates everything (names, ranges, memory, output files) before training starts, then streams
-// results into temporary files that replace the targets only at the end.
+// results into the outputs: regular files are replaced only at the end, devices, FIFOs and
+// standard output are written as results arrive (output_file.hpp).
 #include "sweep_command.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
 
-#include "../atomic_file.hpp"
 #include "../csv_writer.hpp"
 #include "../engine.hpp"
 #include "../memory_budget.hpp"
 #include "../number_parse.hpp"
+#include "../output_file.hpp"
 #include "../reading.hpp"
 #include "../stop_request.hpp"
 #include "../summary_table.hpp"
@@ -26,7 +31,7 @@ namespace {
 // Writes per-network and trace rows as they arrive and keeps the per-configuration summaries.
 class OutputObserver final : public SweepObserver {
  public:
-  OutputObserver(const SweepPlan& plan, std::string engine, AtomicFile* networks, AtomicFile* trace)
+  OutputObserver(const SweepPlan& plan, std::string engine, OutputFile* networks, OutputFile* trace)
       : plan_(plan), engine_(std::move(engine)), networks_(networks), trace_(trace) {}
 
   void network_done(std::int64_t item, const NetworkResult& r) override {
@@ -49,8 +54,8 @@ class OutputObserver final : public SweepObserver {
  private:
   const SweepPlan& plan_;
   std::string engine_;
-  AtomicFile* networks_;
-  AtomicFile* trace_;
+  OutputFile* networks_;
+  OutputFile* trace_;
 };
 
 void check_trace_options(const SweepOptions& o, RunSettings& run) {
@@ -68,22 +73,42 @@ void check_trace_options(const SweepOptions& o, RunSettings& run) {
   run.trace_every = static_cast<int>(*k);
 }
 
-void check_distinct_paths(const SweepOptions& o) {
-  const std::optional<std::string>* paths[] = {&o.out, &o.networks, &o.trace};
-  for (int i = 0; i < 3; ++i) {
-    for (int j = i + 1; j < 3; ++j) {
-      if (*paths[i] && *paths[j] && **paths[i] == **paths[j]) {
-        throw UsageError("'" + **paths[i] +
-                         "' is given for two outputs; each of --out, "
-                         "--networks and --trace needs its own file");
+// The outputs given, resolved to what they point at, in the order --out, --networks, --trace.
+struct ResolvedOutput {
+  const char* option;
+  std::string path;
+  OutputTarget target;
+};
+
+std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
+  std::vector<ResolvedOutput> outputs;
+  const std::pair<const char*, const std::optional<std::string>*> given[] = {
+      {"--out", &o.out}, {"--networks", &o.networks}, {"--trace", &o.trace}};
+  for (const auto& [option, path] : given) {
+    if (*path) outputs.push_back({option, **path, resolve_output(option, **path)});
+  }
+  // Two outputs on one file (also through a symlink, or both on standard output) would mix.
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    for (std::size_t j = i + 1; j < outputs.size(); ++j) {
+      const std::string id = outputs[i].target.identity();
+      if (!id.empty() && id == outputs[j].target.identity()) {
+        throw UsageError("'" + outputs[j].path + "' is given for two outputs (" +
+                         outputs[i].option + " and " + outputs[j].option +
+                         "); each of --out, --networks and --trace needs its own file");
       }
     }
   }
+  return outputs;
 }
 
-std::unique_ptr<AtomicFile> open_output(const char* option,
-                                        const std::optional<std::string>& path) {
-  return path ? std::make_unique<AtomicFile>(option, *path) : nullptr;
+std::unique_ptr<OutputFile> open_output(const std::vector<ResolvedOutput>& outputs,
+                                        const char* option) {
+  for (const ResolvedOutput& r : outputs) {
+    if (std::string_view(r.option) == option) {
+      return std::make_unique<OutputFile>(r.option, r.path, r.target);
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -95,7 +120,8 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   add_grid_options(app, o.grid);
   add_run_options(app, o.run);
   const char* group = "Output";
-  app.add_option("--out", o.out, "per-configuration CSV (SPEC columns)")
+  app.add_option("--out", o.out,
+                 "per-configuration CSV (columns: docs/method.md §8.1); - for standard output")
       ->type_name("FILE.csv")
       ->group(group);
   app.add_option("--networks", o.networks, "per-network CSV")->type_name("FILE.csv")->group(group);
@@ -120,7 +146,7 @@ int run_sweep_command(const SweepOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
-  check_distinct_paths(o);
+  const std::vector<ResolvedOutput> outputs = resolve_outputs(o);
   check_grid_fits(configuration_count(grid), run.seeds);
   const SweepPlan plan = make_plan(grid, run);
   const int threads = thread_count(o.run);
@@ -129,11 +155,13 @@ int run_sweep_command(const SweepOptions& o) {
   check_sweep_fits(plan, threads, chunk);
 
   // Opening the outputs checks that they are writable before any training starts.
-  const auto out = open_output("--out", o.out);
-  const auto networks = open_output("--networks", o.networks);
-  const auto trace = open_output("--trace", o.trace);
+  const auto out = open_output(outputs, "--out");
+  const auto networks = open_output(outputs, "--networks");
+  const auto trace = open_output(outputs, "--trace");
   if (networks) networks->write(network_csv_header(trace != nullptr));
   if (trace) trace->write(trace_csv_header());
+  // A reader that goes away is an output error like any other, not a reason to lose the rest.
+  std::signal(SIGPIPE, SIG_IGN);
 
   const std::string engine_name(engine->name());
   OutputObserver observer(plan, engine_name, networks.get(), trace.get());
@@ -156,19 +184,28 @@ int run_sweep_command(const SweepOptions& o) {
           config_csv_row(plan, plan.configs[row.config], row.summary, engine_name, kernels[r]));
     }
   }
-  for (AtomicFile* file : {out.get(), networks.get(), trace.get()}) {
-    if (file) file->commit();
+  std::vector<std::string> errors;
+  bool csv_on_stdout = false;
+  for (OutputFile* file : {out.get(), networks.get(), trace.get()}) {
+    if (!file) continue;
+    csv_on_stdout = csv_on_stdout || file->writes_standard_output();
+    if (std::string error = file->commit(); !error.empty()) errors.push_back(std::move(error));
   }
   if (!o.quiet) {
-    std::cout << format_summary_table(plan, observer.outcomes, engine_name, kernels) << "\n"
-              << plain_language_reading(plan, observer.outcomes);
+    // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
+    std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
+    text << format_summary_table(plan, observer.outcomes, engine_name, kernels) << "\n"
+         << plain_language_reading(plan, observer.outcomes) << std::flush;
   }
+  for (const std::string& error : errors)
+    std::fprintf(stderr, "symbreak: error: %s\n", error.c_str());
+  if (!errors.empty()) return 1;
   if (outcome.interrupted) {
     std::fprintf(stderr,
                  "symbreak: interrupted: %lld of %zu configurations complete; their results were "
                  "written, nothing partial was kept in --out\n",
                  static_cast<long long>(outcome.configs_done), plan.configs.size());
-    return 130;
+    return 128 + stop_signal();
   }
   return 0;
 }

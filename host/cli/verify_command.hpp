@@ -1,5 +1,5 @@
 // `symbreak verify`: train a sweep with an engine, retrain the same networks with cpu-ref from the
-// same initial parameters, and check the agreement of SPEC §9.
+// same initial parameters, and check the agreement of docs/method.md §9.
 #pragma once
 
 #include <CLI/CLI.hpp>

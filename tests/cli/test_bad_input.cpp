@@ -1,135 +1,21 @@
-// Tests the command line of SPEC §8 end to end by running the built `symbreak` binary: every kind
-// of bad input gets exactly one line on stderr naming the offending value, nothing on stdout, an
-// exit status in 1 ... 127, and leaves --out neither created nor truncated. A tiny valid sweep
-// writes its CSV.
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// Tests the command line of docs/method.md §8 end to end by running the built `symbreak` binary:
+// every kind of bad input gets exactly one line on stderr naming the offending value, nothing on
+// stdout, an exit status in 1 ... 127, and leaves --out neither created nor truncated. A tiny valid
+// sweep writes its CSV.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "symbreak_process.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-// A directory from mkdtemp, removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "symbreak-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::set<std::string> listing(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir))
-    names.insert(entry.path().filename().string());
-  return names;
-}
-
-// AddressSanitizer reserves terabytes of address space for its shadow memory, so the asan preset
-// cannot cap the child's address space (its binaries would not start).
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-
-struct Outcome {
-  bool exited = false;  // ended by exit(), not by a signal or the timeout
-  int status = -1;
-  std::string out, err;
-};
-
-// Runs the binary with `args` (argv[1] onwards), stdin from /dev/null and stdout/stderr captured
-// in files of `capture`. `memory_limit` caps the child's address space, so that a regression in the
-// "too large" checks fails the test instead of exhausting the machine.
-Outcome run_symbreak(const std::vector<std::string>& args, const TempDir& capture,
-                     bool memory_limit = false) {
-  const std::string out_path = capture / "stdout";
-  const std::string err_path = capture / "stderr";
-  std::vector<std::string> storage = {SYMBREAK_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : storage)
-    argv.push_back(s.data());
-  argv.push_back(nullptr);
-
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int in = open("/dev/null", O_RDONLY);
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) _exit(200);
-    dup2(in, STDIN_FILENO);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    if (memory_limit && !kAddressSanitizer) {
-      const rlimit limit{std::uint64_t{4} << 30, std::uint64_t{4} << 30};  // 4 GiB
-      setrlimit(RLIMIT_AS, &limit);
-    }
-    execv(argv[0], argv.data());
-    _exit(201);
-  }
-  Outcome o;
-  int wstatus = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (true) {
-    const pid_t done = waitpid(pid, &wstatus, WNOHANG);
-    if (done == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &wstatus, 0);
-      ADD_FAILURE() << "symbreak did not finish within 60 s";
-      return o;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  o.exited = WIFEXITED(wstatus);
-  o.status = o.exited ? WEXITSTATUS(wstatus) : -1;
-  o.out = read_file(out_path);
-  o.err = read_file(err_path);
-  return o;
-}
+using namespace symbreak::testing;
 
 std::string joined(const std::vector<std::string>& args) {
   std::string text;
@@ -147,7 +33,7 @@ bool has_option(const std::vector<std::string>& args, const std::string& name) {
   return false;
 }
 
-// The contract for bad input (SPEC §8).
+// The contract for bad input (docs/method.md §8).
 void expect_rejected(const Outcome& o, const std::vector<std::string>& named) {
   EXPECT_TRUE(o.exited) << "killed by a signal";
   EXPECT_GE(o.status, 1);
@@ -357,8 +243,8 @@ TEST(BadInput, MissingOrUnknownSubcommand) {
   expect_rejected(run_symbreak({"sweep", "extra-positional"}, capture), {"extra-positional"});
 }
 
-// SPEC §8: --config FILE reads the same options from a file (the command line wins), and an
-// unreadable file, or one that sets an unknown option or a bad value, is bad input.
+// docs/method.md §8: --config FILE reads the same options from a file (the command line wins), and
+// an unreadable file, or one that sets an unknown option or a bad value, is bad input.
 TEST(BadInput, ConfigFileIsReadAndAMissingOneIsRejected) {
   const TempDir capture;
   const TempDir work;

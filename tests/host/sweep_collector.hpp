@@ -1,6 +1,6 @@
 // Test support: runs a sweep through an engine and keeps everything the runner reports, and the
-// check that a trace's last row is the final summary (SPEC §8). Shared by the trace tests of
-// cpu-ref (test_trace) and of the cpu engine (test_cpu_engine).
+// check that a trace's last row is the final summary (docs/method.md §8.3). Shared by the trace
+// tests of cpu-ref (test_trace) and of the cpu engine (test_cpu_engine).
 #pragma once
 
 #include <gtest/gtest.h>

@@ -1,8 +1,9 @@
 // Tests host/cpu_engine (the `cpu` engine: the CUDA kernels' code run on the host) against cpu-ref
-// as SPEC §9 demands, on a pseudo-random grid of configurations that runs the per-thread, per-warp
-// and layered kernels: D_l identical wherever the initialisation is deterministic and symmetric,
-// verdicts agreeing on >= 99% of networks, rates within 1 percentage point. Also: tracing gives
-// the traced epochs, its last row is the final summary, and it does not change the results.
+// as docs/method.md §9 demands, on a pseudo-random grid of configurations that runs the per-thread,
+// per-warp and layered kernels: D_l identical wherever the initialisation is deterministic and
+// symmetric, verdicts agreeing on >= 99% of networks, rates within 1 percentage point. Also:
+// tracing gives the traced epochs, its last row is the final summary, and it does not change the
+// results.
 #include "host/cpu_engine.hpp"
 
 #include <gtest/gtest.h>

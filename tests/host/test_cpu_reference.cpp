@@ -1,6 +1,7 @@
 // Tests host/cpu_reference: the analytic gradient of reference_loss_and_gradient against central
 // finite differences for every activation x loss at depth 1 and 2, the minibatch gradients against
-// the full batch, and the training loop's updates (SPEC §3, §4) against a loop written here.
+// the full batch, and the training loop's updates (docs/method.md §3, §4) against a loop written
+// here.
 #include "host/cpu_reference.hpp"
 
 #include <gtest/gtest.h>
@@ -47,8 +48,8 @@ struct Forward {
   double min_abs_hidden_z = 1e300;  // distance of the nearest hidden pre-activation to a kink
 };
 
-// The forward pass of SPEC §2-3 written again here, so that the loss the gradient is checked
-// against is not only the reference's own.
+// The forward pass of docs/method.md §2-3 written again here, so that the loss the gradient is
+// checked against is not only the reference's own.
 Forward independent_forward(const Task& task, const NetworkShape& shape, Activation f, Loss loss,
                             const std::vector<double>& params, int first, int count) {
   Forward out;
@@ -159,7 +160,8 @@ TEST(ReferenceGradient, MatchesCentralDifferencesForEveryActivationAndLoss) {
 }
 
 // reference_loss_and_gradient returns means over its samples, so batches weighted by their size
-// must add up to the full-batch mean (SPEC §3: the gradient is (1/B) Σ_s of per-sample terms).
+// must add up to the full-batch mean (docs/method.md §3: the gradient is (1/B) Σ_s of per-sample
+// terms).
 TEST(ReferenceGradient, MinibatchGradientsSumToFullBatch) {
   std::mt19937_64 rng(7);
   std::normal_distribution<double> normal(0.0, 1.0);
@@ -217,8 +219,9 @@ SweepPlan single_config_plan(const std::string& task, int depth, int width, cons
   return make_plan(g, run);
 }
 
-// SPEC §4: v <- mu v + g; θ <- θ - lr v, batches of B in sample order, the last one smaller.
-// train_reference_network must land where this loop over reference_loss_and_gradient lands.
+// docs/method.md §4: v <- mu v + g; θ <- θ - lr v, batches of B in sample order, the last one
+// smaller. train_reference_network must land where this loop over reference_loss_and_gradient
+// lands.
 TEST(ReferenceTraining, FollowsMomentumUpdatesOverMinibatches) {
   for (const int batch : {0, 1, 3}) {
     const SweepPlan plan =

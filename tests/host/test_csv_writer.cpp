@@ -1,5 +1,6 @@
-// Tests host/csv_writer: the per-configuration header starts with SPEC §8's columns in SPEC order,
-// and in all three files every row has the header's fields, each value under its own name.
+// Tests host/csv_writer: the per-configuration header starts with the stable columns of
+// docs/method.md §8.1 in their order, and in all three files every row has the header's fields,
+// each value under its own name.
 #include "host/csv_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -13,7 +14,7 @@
 namespace symbreak {
 namespace {
 
-// Copied from SPEC §8, in its order.
+// Copied from docs/method.md §8.1, in its order.
 const std::vector<std::string> kSpecColumns = {"task",
                                                "depth",
                                                "width",

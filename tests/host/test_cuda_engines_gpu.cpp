@@ -1,8 +1,8 @@
-// Tests host/cuda_engine (the `cuda` and `cublas` engines) on a GPU, as SPEC §9 demands: both
-// agree with cpu-ref on the demonstration grid and on the random grid of test_cpu_engine; `cuda`
-// gives exactly the cpu engine's D_l on deterministic symmetric initialisations; a sweep larger
-// than one chunk, and networks in a large chunk, give the results they give alone; tracing works.
-// Without a CUDA device every test skips with the reason query_cuda_devices() gives.
+// Tests host/cuda_engine (the `cuda` and `cublas` engines) on a GPU, as docs/method.md §9 demands:
+// both agree with cpu-ref on the demonstration grid and on the random grid of test_cpu_engine;
+// `cuda` gives exactly the cpu engine's D_l on deterministic symmetric initialisations; a sweep
+// larger than one chunk, and networks in a large chunk, give the results they give alone; tracing
+// works. Without a CUDA device every test skips with the reason query_cuda_devices() gives.
 #include <gtest/gtest.h>
 
 #include <algorithm>

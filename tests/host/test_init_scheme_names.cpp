@@ -1,6 +1,6 @@
-// Tests host/init_scheme_names: every scheme form of SPEC §5 parses to the right scheme, sharing
-// and parameter, the W/B form splits into weights and bias, and malformed names are rejected with
-// a message that names them.
+// Tests host/init_scheme_names: every scheme form of docs/method.md §5 parses to the right scheme,
+// sharing and parameter, the W/B form splits into weights and bias, and malformed names are
+// rejected with a message that names them.
 #include "host/init_scheme_names.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Tests host/stats: Wilson intervals against published values, medians, and the aggregation
-// rules of SPEC §7 (diverged networks left out of eff_width and loss statistics).
+// rules of docs/method.md §7 (diverged networks left out of eff_width and loss statistics).
 #include "host/stats.hpp"
 
 #include <gtest/gtest.h>

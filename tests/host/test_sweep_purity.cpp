@@ -1,6 +1,7 @@
-// Tests SPEC §5 "Randomness" through host/sweep_runner and host/cpu_reference: replicate r's
-// initial parameters and its whole result are a pure function of (seed, r, scheme, layer sizes),
-// whatever else is in the sweep, however it is chunked and however many threads train it.
+// Tests docs/method.md §5.3 "Randomness" through host/sweep_runner and host/cpu_reference:
+// replicate r's initial parameters and its whole result are a pure function of (seed, r, scheme,
+// layer sizes), whatever else is in the sweep, however it is chunked and however many threads train
+// it.
 #include <gtest/gtest.h>
 
 #include <cstring>

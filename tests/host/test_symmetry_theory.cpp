@@ -1,6 +1,6 @@
 // Tests the theory symbreak measures, exactly, on the cpu-ref engine (host/cpu_reference): which
-// initialisations keep hidden neurons identical under gradient descent (SPEC §5-6), which freeze
-// every weight, and that random initialisation breaks the symmetry and learns xor.
+// initialisations keep hidden neurons identical under gradient descent (docs/method.md §5-6), which
+// freeze every weight, and that random initialisation breaks the symmetry and learns xor.
 //
 // Where a claim is about parameters the engine does not report (biases, the exact final values),
 // the test runs the same full-batch gradient descent itself over reference_loss_and_gradient and
@@ -88,7 +88,7 @@ std::vector<double> full_gradient(const SweepPlan& plan, const std::vector<doubl
       .gradient;
 }
 
-// Full-batch gradient descent without momentum, as SPEC §4 defines it; returns the final
+// Full-batch gradient descent without momentum, as docs/method.md §4 defines it; returns the final
 // parameters of replicate r.
 std::vector<double> descend(const SweepPlan& plan, std::uint32_t r) {
   const Config& c = only_config(plan);
@@ -105,7 +105,7 @@ bool bit_equal(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-// θ_i of hidden neuron i in layer l (SPEC §6): incoming row, bias, outgoing column.
+// θ_i of hidden neuron i in layer l (docs/method.md §6): incoming row, bias, outgoing column.
 std::vector<double> neuron(const NetworkShape& shape, const std::vector<double>& p, int l, int i) {
   std::vector<double> theta;
   for (int j = 0; j < shape.units(l - 1); ++j)

@@ -1,5 +1,6 @@
-// Tests --trace (SPEC §6, §8) for cpu-ref: which epochs are traced, that the last traced row is the
-// final per-configuration summary, what epoch_broken means, and the trace and networks CSVs.
+// Tests --trace (docs/method.md §6, §8.3) for cpu-ref: which epochs are traced, that the last
+// traced row is the final per-configuration summary, what epoch_broken means, and the trace and
+// networks CSVs.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -226,7 +227,8 @@ INSTANTIATE_TEST_SUITE_P(TraceEvery, EpochBrokenAfterTraining, ::testing::Values
 TEST(EpochBroken, NotSetByADivergedNetwork) {
   // Linear, depth 2, weights of standard deviation 1e200: finite and all distinct, but the logit
   // overflows at epoch 0 and the parameters become non-finite after the first update. Diverged
-  // networks are never broken (SPEC §6), so the huge distinct weights must not mark a break.
+  // networks are never broken (docs/method.md §6), so the huge distinct weights must not mark a
+  // break.
   cli::GridOptions grid = small_grid("normal:1e200", "linear");
   grid.depth = "2";
   const Collector c = run_traced(traced_plan(grid, "3", "3", 1));

@@ -1,7 +1,7 @@
 // What the float training tests (test_fused_thread, test_fused_warp, test_layered_train) share: a
 // training case (task, shape, hyper-parameters, initial parameters as floats), the same training
 // in double precision over reference_loss_and_gradient (host/cpu_reference) with the momentum
-// update of SPEC §4, and the comparisons of float results with it.
+// update of docs/method.md §4, and the comparisons of float results with it.
 //
 // Tolerance. Float has unit roundoff u = 2^-24 ≈ 6e-8. One update computes sums of at most ~40
 // products per pre-activation and delta, so its relative rounding error is a few times 40u ≈ 2e-6
@@ -142,7 +142,7 @@ struct DoubleRun {
   bool near_margin = false;  // clear_case found no start that stays clear of the margins
 };
 
-// The logit of sample s (SPEC §2), keeping the smallest |z| of a hidden unit in `margin`.
+// The logit of sample s (docs/method.md §2), keeping the smallest |z| of a hidden unit in `margin`.
 inline double double_logit(const TrainingCase& c, const std::vector<double>& p, int s,
                            double& margin) {
   const NetworkShape& shape = c.shape;
@@ -190,9 +190,10 @@ struct MarginLimits {
   double logit = 0.0;
 };
 
-// Trains epochs [0, epochs) from the case's initial parameters with zero velocity (SPEC §4) and
-// evaluates after each. With limits, stops as soon as a margin falls below its limit; then
-// `stopped` is set and only hidden_margin, logit_margin and epochs_done mean anything.
+// Trains epochs [0, epochs) from the case's initial parameters with zero velocity
+// (docs/method.md §4) and evaluates after each. With limits, stops as soon as a margin falls below
+// its limit; then `stopped` is set and only hidden_margin, logit_margin and epochs_done mean
+// anything.
 struct LimitedRun {
   DoubleRun run;
   bool stopped = false;
@@ -355,9 +356,9 @@ inline bool same_bits(float a, float b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-// Symmetric start: every hidden neuron identical (SPEC §5 `symmetric:`): one random incoming row
-// copied to every layer-1 row, one value for every hidden-to-hidden weight, one for every output
-// weight, and one bias per layer.
+// Symmetric start: every hidden neuron identical (docs/method.md §5.1 `symmetric:`): one random
+// incoming row copied to every layer-1 row, one value for every hidden-to-hidden weight, one for
+// every output weight, and one bias per layer.
 inline std::vector<float> symmetric_parameters(const NetworkShape& s, std::uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);

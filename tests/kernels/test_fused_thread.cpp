@@ -1,8 +1,8 @@
 // Tests kernels/fused_thread.cuh on the host, through dispatch_thread_bucket exactly as the cpu
 // engine and the CUDA launcher call it: for every per-thread bucket, float training follows the
-// same training in double (SPEC §3-4) at widths on and inside the bucket's edges, every activation
-// and loss, full batch and minibatches; TrainState matches the reference evaluation (SPEC §6);
-// segments compose bit for bit; symmetric neurons stay bit-for-bit identical.
+// same training in double (docs/method.md §3-4) at widths on and inside the bucket's edges, every
+// activation and loss, full batch and minibatches; TrainState matches the reference evaluation
+// (docs/method.md §6); segments compose bit for bit; symmetric neurons stay bit-for-bit identical.
 #include "kernels/fused_thread.cuh"
 
 #include <gtest/gtest.h>
@@ -147,7 +147,7 @@ TEST_P(EveryThreadBucket, SegmentsComposeBitForBit) {
   }
 }
 
-// A float engine must never break a symmetry that exact arithmetic keeps (SPEC §9).
+// A float engine must never break a symmetry that exact arithmetic keeps (docs/method.md §9).
 TEST_P(EveryThreadBucket, SymmetricNeuronsStayBitwiseIdentical) {
   const ThreadBucket& k = bucket();
   for (const int width : {2, k.max_width}) {

@@ -1,8 +1,9 @@
 // Tests kernels/fused_warp.cuh on the host with HostWarp (all 32 lanes in one object, the same
 // butterfly as the GPU's shuffles): for depth 1 and 2, with and without momentum, float training
-// follows the same training in double (SPEC §3-4) at widths 1 ... 32 and inputs 2 ... 12, every
-// activation and loss, full batch and minibatches; TrainState matches the reference evaluation
-// (SPEC §6); segments compose bit for bit; symmetric neurons stay bit-for-bit identical.
+// follows the same training in double (docs/method.md §3-4) at widths 1 ... 32 and inputs 2 ... 12,
+// every activation and loss, full batch and minibatches; TrainState matches the reference
+// evaluation (docs/method.md §6); segments compose bit for bit; symmetric neurons stay bit-for-bit
+// identical.
 #include "kernels/fused_warp.cuh"
 
 #include <gtest/gtest.h>
@@ -158,7 +159,7 @@ TEST_P(EveryWarpVariant, SegmentsComposeBitForBit) {
 }
 
 // The butterfly sums every lane's terms in the same tree, so neurons that start identical stay
-// identical (SPEC §9), whatever the width.
+// identical (docs/method.md §9), whatever the width.
 TEST_P(EveryWarpVariant, SymmetricNeuronsStayBitwiseIdentical) {
   for (const int width : {2, 7, 31, 32}) {
     for (const Activation f : kEveryActivation) {

@@ -1,6 +1,6 @@
 // Tests kernels/init_params.cuh and kernels/philox_draws.cuh on the host: the moments of every
-// random scheme of SPEC §5 against its formula, the deterministic schemes entry by entry, the
-// tied:/symmetric: layouts, common random numbers across a family, and exact uniform draws.
+// random scheme of docs/method.md §5 against its formula, the deterministic schemes entry by entry,
+// the tied:/symmetric: layouts, common random numbers across a family, and exact uniform draws.
 #include "kernels/init_params.cuh"
 
 #include <gtest/gtest.h>
@@ -296,8 +296,9 @@ TEST(InitDeterministic, SylvesterReferenceHasOrthogonalRows) {
   }
 }
 
-// ZerO (SPEC §5): partial identity when n_l <= n_{l-1}; otherwise the first n_l rows and n_{l-1}
-// columns of the Sylvester Hadamard matrix of order p = 2^ceil(log2 n_l), divided by sqrt(p).
+// ZerO (docs/method.md §5.1): partial identity when n_l <= n_{l-1}; otherwise the first n_l rows
+// and n_{l-1} columns of the Sylvester Hadamard matrix of order p = 2^ceil(log2 n_l), divided by
+// sqrt(p).
 TEST(InitDeterministic, HadamardIsPartialIdentityOrScaledSylvesterRows) {
   for (const Shape s : {Shape{3, 5}, Shape{4, 4}, Shape{1, 6}, Shape{5, 3}, Shape{8, 3},
                         Shape{2, 1}, Shape{16, 7}, Shape{9, 2}}) {
@@ -469,7 +470,7 @@ TEST(InitCommonRandomNumbers, UniformSchemesAreExactlyScaleTimesTheSameUnit) {
   const std::vector<double> u = draw("uniform:1", rows, cols, 6);
   const struct {
     const char* scheme;
-    double scale;  // computed as the SPEC writes it; a*u rounds once, so the match is exact
+    double scale;  // as docs/method.md §5.1 writes it; a*u rounds once, so the match is exact
   } cases[] = {
       {"uniform:0.25", 0.25},
       {"uniform:3", 3.0},

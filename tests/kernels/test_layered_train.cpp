@@ -1,10 +1,10 @@
 // Tests kernels/layered_train.cuh on the host (HostExecutor + CustomProducts, the very element
 // operations the GPU launches: dense_forward, activation_derivative, rank1_update, output_layer):
-// batches of several networks follow, network by network, the same training in double (SPEC
-// §3-4) at any depth, every activation and loss, full batch and minibatches; TrainState matches
-// the reference evaluation (SPEC §6); a network's result does not depend on the other networks of
-// its batch or on the sample capacity; segments compose bit for bit; symmetric neurons stay
-// bit-for-bit identical.
+// batches of several networks follow, network by network, the same training in double
+// (docs/method.md §3-4) at any depth, every activation and loss, full batch and minibatches;
+// TrainState matches the reference evaluation (docs/method.md §6); a network's result does not
+// depend on the other networks of its batch or on the sample capacity; segments compose bit for
+// bit; symmetric neurons stay bit-for-bit identical.
 #include "kernels/layered_train.cuh"
 
 #include <gtest/gtest.h>
