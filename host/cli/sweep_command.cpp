@@ -23,6 +23,7 @@
 #include "../summary_table.hpp"
 #include "../sweep_runner.hpp"
 #include "../usage_error.hpp"
+#include "config_file.hpp"
 
 namespace symbreak::cli {
 namespace {
@@ -98,39 +99,6 @@ std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
     }
   }
   return outputs;
-}
-
-// CLI11 2.1 reads set_config() files only for the top-level app, never for a subcommand, so
-// `sweep --config FILE` reads the file here, after the command line: options given there win.
-// Errors are CLI11 parse errors, the kind main() expects from parsing.
-void apply_config_file(CLI::App& app, const std::string& path) {
-  std::string what = "--config: ";
-  what.append("'").append(path).append("'");
-  if (!std::filesystem::is_regular_file(path)) {
-    throw CLI::FileError(what + ": no such readable file");
-  }
-  std::vector<CLI::ConfigItem> items;
-  try {
-    items = CLI::ConfigTOML().from_file(path);
-  } catch (const CLI::ParseError& e) {
-    throw CLI::FileError(what + ": " + e.what());
-  }
-  for (const CLI::ConfigItem& item : items) {
-    if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
-    CLI::Option* option = app.get_option_no_throw("--" + item.name);
-    const bool in_section =
-        item.parents.empty() || item.parents == std::vector<std::string>{"sweep"};
-    if (option == nullptr || item.name == "config" || !in_section) {
-      throw CLI::FileError(what + " sets unknown option '" + item.fullname() + "'");
-    }
-    if (option->count() > 0) continue;
-    // An array (task = ["xor", "and"]) is the comma-separated list of the command line.
-    std::string value;
-    for (const std::string& input : item.inputs)
-      value.append(value.empty() ? "" : ",").append(input);
-    option->add_result(value);
-    option->run_callback();
-  }
 }
 
 std::unique_ptr<OutputFile> open_output(const std::vector<ResolvedOutput>& outputs,

@@ -157,6 +157,10 @@ TEST(BadInput, NumbersOutOfRange) {
       {{"--init", "normal:nan"}, {"--init", "'normal:nan'"}},
       {{"--init", "he-normal:abc"}, {"--init", "'he-normal:abc'"}},
       {{"--init", "zeros:3"}, {"--init", "'zeros:3'"}},
+      // One sign only (found by fuzz/fuzz_init_schemes: '+-0' was read as -0).
+      {{"--seed", "+-0"}, {"--seed", "'+-0'"}},
+      {{"--momentum", "+-0"}, {"--momentum", "'+-0'"}},
+      {{"--init", "const:+-1"}, {"--init", "'const:+-1'"}},
   });
 }
 
@@ -251,6 +255,12 @@ TEST(BadInput, ConfigFileIsReadAndAMissingOneIsRejected) {
   write_file(work / "unknown.toml", "colour = \"blue\"\n");
   check_cases({{{"--config", work / "unknown.toml"}, {"colour"}}});
   check_cases({{{"--config", work.path().string()}, {"--config", work.path().string()}}});
+  // A UTF-16 file holds NUL bytes, which would cut a message quoting its text short.
+  std::string utf16 = "\xff\xfe";
+  for (char c : std::string("task = \"and\"\n"))
+    utf16.append({c, '\0'});
+  write_file(work / "utf16.toml", utf16);
+  check_cases({{{"--config", work / "utf16.toml"}, {"--config", "NUL byte"}}});
   write_file(work / "good.toml", "task = \"and\"\nseeds = 2\nepochs = 3\n");
   const Outcome o =
       run_symbreak({"sweep", "--config", work / "good.toml", "--init", "zeros", "--activation",

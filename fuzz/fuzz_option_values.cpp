@@ -1,0 +1,141 @@
+// libFuzzer target: the list and number grammar of every grid option (--task … --batch) and of the
+// run options' numbers (--epochs, --seeds, --seed, --tol, --threads), parsed as `sweep` parses
+// them. The input is lines `name=value` (name without the dashes, e.g. `width=4,,8`); each option
+// is parsed alone, so that an error in one does not hide the others, then all of them together.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "host/cli/grid_options.hpp"
+#include "host/cli/run_options.hpp"
+#include "host/sweep_grid.hpp"
+#include "host/task.hpp"
+#include "host/usage_error.hpp"
+#include "number_grammar.hpp"
+
+namespace {
+
+using symbreak::UsageError;
+using symbreak::cli::GridOptions;
+using symbreak::cli::RunOptions;
+
+void check(bool ok) {
+  if (!ok) std::abort();  // a parsed value outside what the option accepts
+}
+
+// Every value that build_grid returns is one the options accept (README's table).
+void check_grid(const symbreak::SweepGrid& g) {
+  for (const std::string& task : g.tasks)
+    check(symbreak::make_task(task).name == task);
+  for (int depth : g.depths)
+    check(depth >= 1 && depth <= symbreak::cli::kMaxDepth);
+  for (int width : g.widths)
+    check(width >= 1 && width <= symbreak::cli::kMaxWidth);
+  for (double lr : g.lrs)
+    check(std::isfinite(lr) && lr > 0.0);
+  for (double momentum : g.momenta)
+    check(momentum >= 0.0 && momentum < 1.0);
+  for (int batch : g.batches)
+    check(batch >= 0);
+  for (const symbreak::InitChoice& init : g.inits)
+    check(std::isfinite(init.weights.param));
+  for (const symbreak::BiasChoice& bias : g.bias_inits)
+    check(std::isfinite(bias.bias.param));
+}
+
+// Every item of an accepted list is written as the number grammar says ("+-1" is not a number).
+void check_items(const std::optional<std::string>& text, bool (*grammar)(std::string_view)) {
+  if (!text) return;
+  std::string_view rest = *text;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    check(grammar(rest.substr(0, comma)));
+    if (comma == std::string_view::npos) return;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+void check_run(const RunOptions& o) {
+  const symbreak::RunSettings run = symbreak::cli::build_run_settings(o);
+  check(run.epochs >= 0 && run.seeds >= 1 && std::isfinite(run.tol) && run.tol > 0.0);
+  const int threads = symbreak::cli::thread_count(o);
+  check(threads >= 0 && threads <= 4096);
+  for (const auto* text : {&o.epochs, &o.seeds, &o.seed, &o.threads})
+    check_items(*text, symbreak::fuzz::is_integer_text);
+  check_items(o.tol, symbreak::fuzz::is_decimal_text);
+}
+
+struct Options {
+  GridOptions grid;
+  RunOptions run;
+};
+
+std::optional<std::string>* field(Options& o, std::string_view name) {
+  const std::pair<std::string_view, std::optional<std::string>*> fields[] = {
+      {"task", &o.grid.task},         {"depth", &o.grid.depth},
+      {"width", &o.grid.width},       {"activation", &o.grid.activation},
+      {"init", &o.grid.init},         {"bias-init", &o.grid.bias_init},
+      {"loss", &o.grid.loss},         {"lr", &o.grid.lr},
+      {"momentum", &o.grid.momentum}, {"batch", &o.grid.batch},
+      {"epochs", &o.run.epochs},      {"seeds", &o.run.seeds},
+      {"seed", &o.run.seed},          {"tol", &o.run.tol},
+      {"threads", &o.run.threads},
+  };
+  for (const auto& [n, f] : fields) {
+    if (n == name) return f;
+  }
+  return nullptr;
+}
+
+// Parses as `sweep` does; `name` is the one option set, or empty when several are. A message of
+// a lone option's error starts with the option's name.
+void parse(const Options& o, std::string_view name) {
+  const auto check_message = [name](const UsageError& e) {
+    if (!name.empty())
+      check(std::string_view(e.what()).starts_with("--" + std::string(name) + ":"));
+  };
+  try {
+    check_grid(symbreak::cli::build_grid(o.grid));
+    for (const auto* text : {&o.grid.depth, &o.grid.width, &o.grid.batch})
+      check_items(*text, symbreak::fuzz::is_integer_text);
+    for (const auto* text : {&o.grid.lr, &o.grid.momentum})
+      check_items(*text, symbreak::fuzz::is_decimal_text);
+  } catch (const UsageError& e) {
+    check_message(e);
+  }
+  try {
+    check_run(o.run);
+  } catch (const UsageError& e) {
+    check_message(e);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  Options all;
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    const std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    const std::size_t equals = line.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string_view name = line.substr(0, equals);
+    const std::string value(line.substr(equals + 1));
+    Options alone;
+    std::optional<std::string>* one = field(alone, name);
+    if (one == nullptr) continue;
+    *one = value;
+    parse(alone, name);
+    *field(all, name) = value;
+  }
+  parse(all, {});
+  return 0;
+}
