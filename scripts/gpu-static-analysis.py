@@ -339,7 +339,10 @@ def main():
     global FLAGS
     from_cmake = cmake_flags(args.build_dir)
     # This checkout's sources first, whichever tree the build directory was configured from.
-    FLAGS = [f"-I{ROOT}", *from_cmake] if from_cmake is not None else BUILT_IN_FLAGS
+    if from_cmake is not None:
+        FLAGS = [f"-I{ROOT}", *(f for f in from_cmake if f != f"-I{ROOT}")]
+    else:
+        FLAGS = BUILT_IN_FLAGS
 
     nvcc = find_nvcc()
     if not nvcc:
