@@ -14,10 +14,11 @@ standard workload's job (xor, depth 1, width 8, tanh, bce, full batch, lr 0.5) k
 compiler, so the switches and masks fold away. Data, parameters and the epoch count stay runtime
 values, so the epoch loop and the sample loop remain real loops. The script compiles it to PTX for
 sm_90 with the project's nvcc flags (read from a configured build tree's flags.make, so a flag
-added in CMake counts here too; a built-in copy otherwise), splits each probe into basic blocks, finds the natural loops
-(a branch back to a block that dominates it) and expects exactly this shape: one top-level loop
-holding one inner loop (the epoch loop and the sample loop, 4 trips per epoch), and one top-level
-loop without an inner loop (the evaluation after the last epoch, not counted). Per network-epoch:
+added in CMake counts here too; a built-in copy otherwise), splits each probe into basic blocks,
+finds the natural loops (a branch back to a block that dominates it) and expects exactly this
+shape: one top-level loop holding one inner loop (the epoch loop and the sample loop, 4 trips per
+epoch), and one top-level loop without an inner loop (the evaluation after the last epoch, not
+counted). Per network-epoch:
 
     count = (epoch-loop instructions outside the sample loop) + 4 x (sample-loop instructions)
 
@@ -34,15 +35,16 @@ lanes, 16 MUFU lanes, 4 warp instructions issued, 32 shuffle lanes):
 
     per thread (one network per thread): net-epochs/s <= 132 x 1.98e9 x {128 / FP32, 16 / MUFU}
     per warp (one network per warp; an instruction occupies 32 lanes whoever is active):
-                                         net-epochs/s <= 132 x 1.98e9 x {4 / FP32, 0.5 / MUFU, 1 / SHFL}
+                     net-epochs/s <= 132 x 1.98e9 x {4 / FP32, 0.5 / MUFU, 1 / SHFL}
 
 FP32 = add/sub/mul/fma.f32 instructions, MUFU = ex2/lg2/rcp/rsqrt/sqrt/sin/cos/tanh.approx plus
-rcp.rn/div.rn/sqrt.rn. The binding ceiling is the lower of FP32 and MUFU. The roofline it is compared
-with counts 6 x samples x weights = 576 FLOPs per network-epoch (forward 2, backward 2, gradient 2
-per weight and sample) at the FP32 peak 132 x 128 x 2 x 1.98e9 FLOP/s. Also printed: an issue
-ceiling over every instruction but mov (4 warp instructions per SM and clock; PTX-level, so an
-estimate: ptxas removes some and adds others), and how many warps per SM the registers allow. The
-ceilings assume enough resident warps to hide latency; none is a measurement.
+rcp.rn/div.rn/sqrt.rn. The binding ceiling is the lower of FP32 and MUFU (a count of 0 sets no
+ceiling). The roofline it is compared with counts 6 x samples x weights = 576 FLOPs per
+network-epoch (forward 2, backward 2, gradient 2 per weight and sample) at the FP32 peak
+132 x 128 x 2 x 1.98e9 FLOP/s. Also printed: an issue ceiling over every instruction but mov
+(4 warp instructions per SM and clock; PTX-level, so an estimate: ptxas removes some and adds
+others), and how many warps per SM the registers allow. The ceilings assume enough resident warps
+to hide latency; none is a measurement.
 
 ptxas -v reports registers, stack and spills of the probes and (without --fast) of the real
 instantiations in kernels/fused_thread.cu and kernels/fused_warp.cu. --fast compiles only the probe.
@@ -50,6 +52,7 @@ Exit status 77 when nvcc is not found (the CTest test skips), 1 when the code's 
 """
 import argparse
 import collections
+import math
 import os
 import re
 import shlex
@@ -78,9 +81,11 @@ PROBES = {
 REAL_KERNELS = {
     "per thread": ("kernels/fused_thread.cu", "kernel_fused_threadILi1ELi8ELi2ELb0E",
                    "kernel_fused_thread<1,8,2,false>"),
-    "per warp": ("kernels/fused_warp.cu", "kernel_fused_warpILi1ELb0E", "kernel_fused_warp<1,false>"),
+    "per warp": ("kernels/fused_warp.cu", "kernel_fused_warpILi1ELb0E",
+                 "kernel_fused_warp<1,false>"),
 }
 
+ALWAYS_SHOWN = ("mufu", "branch", "ld.global", "st.global", "ld.local", "st.local")
 MUFU_APPROX = {"ex2", "lg2", "rcp", "rsqrt", "sqrt", "sin", "cos", "tanh"}
 
 
@@ -113,14 +118,12 @@ def cmake_flags(build_dir):
         with open(rsp if os.path.isabs(rsp) else os.path.join(build_dir, rsp)) as f:
             includes = f.read()
     flags += shlex.split(includes)
-    return [f for f in flags if not f.startswith(("--generate-code", "-gencode", "-arch", "-Xptxas"))]
+    return [f for f in flags
+            if not f.startswith(("--generate-code", "-gencode", "-arch")) and f != "-Xptxas=-v"]
 
 
-FLAGS = BUILT_IN_FLAGS
-
-
-def run_nvcc(nvcc, args):
-    proc = subprocess.run([nvcc, *FLAGS, f"-arch={ARCH}", *args], capture_output=True, text=True)
+def run_nvcc(nvcc, flags, args):
+    proc = subprocess.run([nvcc, *flags, f"-arch={ARCH}", *args], capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"gpu-static-analysis: nvcc failed:\n{proc.stderr}")
     return proc.stderr
@@ -156,7 +159,7 @@ def basic_blocks(lines):
         blocks[-1][1].append(Instr(body, opcode, guarded))
         if opcode.startswith(("bra", "ret", "exit")):
             blocks.append([None, []])  # what follows a branch starts a block
-    blocks = [b for b in blocks if b[1] or b[0] not in (None,)]
+    blocks = [b for b in blocks if b[1] or b[0] is not None]
     index = {label: i for i, (label, _) in enumerate(blocks) if label}
     succ = []
     for i, (_, instrs) in enumerate(blocks):
@@ -261,7 +264,8 @@ def per_epoch_counts(name, lines):
     tail = [h for h in top if not tree[h]]
     if len(epoch) != 1 or len(tail) != 1 or len(top) != 2 or tree[tree[epoch[0]][0]]:
         sys.exit(f"gpu-static-analysis: {name}: expected an epoch loop holding one sample loop and "
-                 f"an evaluation loop after it; found:\n{describe()}\nThe attribution needs updating.")
+                 f"an evaluation loop after it; found:\n{describe()}\n"
+                 "The attribution needs updating.")
     epoch_loop, sample_loop = epoch[0], tree[epoch[0]][0]
     weight = {b: 1 for b in loops[epoch_loop][0]}
     for b in loops[sample_loop][0]:
@@ -281,7 +285,7 @@ def per_epoch_counts(name, lines):
 
 
 def ptxas_resources(report, mangled_part):
-    """Registers, stack and spills ptxas -v reports for the function whose name contains the part."""
+    """Registers, stack and spills ptxas -v reports for the function named like mangled_part."""
     lines = report.splitlines()
     for i, line in enumerate(lines):
         if "Function properties for" in line and mangled_part in line:
@@ -297,7 +301,14 @@ def ptxas_resources(report, mangled_part):
     sys.exit(f"gpu-static-analysis: no ptxas report for {mangled_part}")
 
 
+def ceiling(per_second, count):
+    """Network-epochs per second that `count` instructions per network-epoch allow."""
+    return per_second / count if count else math.inf
+
+
 def fmt_rate(x):
+    if math.isinf(x):
+        return "no ceiling (none counted)"
     for unit, scale in (("T", 1e12), ("G", 1e9), ("M", 1e6)):
         if x >= scale:
             return f"{x / scale:.3g} {unit} network-epochs/s"
@@ -312,17 +323,17 @@ def resident_warps(registers):
 
 
 def describe_resources(label, res):
-    return (f"ptxas -v, {label}: {res['registers']} registers (at most {resident_warps(res['registers'])} "
-            f"of 64 warps per SM), {res['stack']} bytes stack, {res['spill stores']}/{res['spill loads']} "
-            f"bytes spill stores/loads")
+    return (f"ptxas -v, {label}: {res['registers']} registers (at most "
+            f"{resident_warps(res['registers'])} of 64 warps per SM), {res['stack']} bytes stack, "
+            f"{res['spill stores']}/{res['spill loads']} bytes spill stores/loads")
 
 
 def git_commit():
     try:
         head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "kernels", "scripts"],
-                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "kernels",
+                                "scripts"], capture_output=True, text=True).stdout.strip()
         return head + (" (with uncommitted changes to kernels/ or scripts/)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
@@ -334,45 +345,51 @@ def main():
                         help="compile only the probe (skip the real kernels' ptxas report)")
     parser.add_argument("--keep", metavar="DIR", help="keep the PTX and reports in DIR")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build", "release"),
-                        help="configured build tree whose nvcc flags to use (default build/release)")
+                        help="configured build tree whose nvcc flags to use "
+                             "(default build/release)")
     args = parser.parse_args()
-    global FLAGS
     from_cmake = cmake_flags(args.build_dir)
     # This checkout's sources first, whichever tree the build directory was configured from.
     if from_cmake is not None:
-        FLAGS = [f"-I{ROOT}", *(f for f in from_cmake if f != f"-I{ROOT}")]
+        flags = [f"-I{ROOT}", *(f for f in from_cmake if f != f"-I{ROOT}")]
     else:
-        FLAGS = BUILT_IN_FLAGS
+        flags = BUILT_IN_FLAGS
 
     nvcc = find_nvcc()
     if not nvcc:
-        print("gpu-static-analysis: nvcc not found (set NVCC or install CUDA in /usr/local/cuda); skipped")
+        print("gpu-static-analysis: nvcc not found (set NVCC or install CUDA in /usr/local/cuda); "
+              "skipped")
         return 77
     work = args.keep or tempfile.mkdtemp(prefix="symbreak-static-")
     os.makedirs(work, exist_ok=True)
-    tools = [t for t in ("cuobjdump", "nvdisasm") if os.path.exists(os.path.join(os.path.dirname(nvcc), t))]
+    bin_dir = os.path.dirname(nvcc)
+    tools = [t for t in ("cuobjdump", "nvdisasm") if os.path.exists(os.path.join(bin_dir, t))]
 
     version = subprocess.run([nvcc, "--version"], capture_output=True, text=True).stdout
     release = re.search(r"release [\d.]+", version)
+    sass = ", ".join(tools) or f"none in {bin_dir} (counts are PTX)"
     print(f"commit {git_commit()}; {nvcc} ({release.group(0) if release else 'unknown release'}), "
-          f"PTX for {ARCH}; SASS tools: {', '.join(tools) or 'none in ' + os.path.dirname(nvcc) + ' (counts are PTX)'}")
-    print(f"nvcc flags ({'from ' + args.build_dir if from_cmake is not None else 'built-in copy: no configured build tree'}): "
-          f"{' '.join(FLAGS)} -arch={ARCH}")
-    print(f"standard workload: xor ({SAMPLES} samples, {INPUTS} inputs), depth 1, width {WIDTH}, tanh, "
-          f"bce, full batch; counted work 6 x {SAMPLES} samples x {WEIGHTS} weights = "
+          f"PTX for {ARCH}; SASS tools: {sass}")
+    origin = (f"from {args.build_dir}" if from_cmake is not None
+              else "built-in copy: no configured build tree")
+    print(f"nvcc flags ({origin}): {' '.join(flags)} -arch={ARCH}")
+    print(f"standard workload: xor ({SAMPLES} samples, {INPUTS} inputs), depth 1, width {WIDTH}, "
+          f"tanh, bce, full batch; counted work 6 x {SAMPLES} samples x {WEIGHTS} weights = "
           f"{COUNTED_FLOPS} FLOPs per network-epoch")
 
     probe_ptx = os.path.join(work, "probe.ptx")
-    run_nvcc(nvcc, ["-ptx", PROBE, "-o", probe_ptx])
-    probe_report = run_nvcc(nvcc, ["-cubin", "-Xptxas=-v", PROBE, "-o", os.path.join(work, "probe.cubin")])
+    run_nvcc(nvcc, flags, ["-ptx", PROBE, "-o", probe_ptx])
+    probe_report = run_nvcc(nvcc, flags, ["-cubin", "-Xptxas=-v", PROBE,
+                                          "-o", os.path.join(work, "probe.cubin")])
     with open(probe_ptx) as f:
         entries = ptx_entries(f.read())
 
     real_reports = {}
     if not args.fast:
         for kind, (source, _, _) in REAL_KERNELS.items():
-            real_reports[kind] = run_nvcc(nvcc, ["-cubin", "-Xptxas=-v", os.path.join(ROOT, source),
-                                                 "-o", os.path.join(work, os.path.basename(source) + ".cubin")])
+            cubin = os.path.join(work, os.path.basename(source) + ".cubin")
+            real_reports[kind] = run_nvcc(nvcc, flags, ["-cubin", "-Xptxas=-v",
+                                                        os.path.join(ROOT, source), "-o", cubin])
     if args.keep:
         with open(os.path.join(work, "ptxas-probe.txt"), "w") as f:
             f.write(probe_report)
@@ -396,20 +413,20 @@ def main():
         unit = "thread" if kind == "per thread" else "warp"
         print(f"PTX instructions per network-epoch (per {unit}; sample loop x {SAMPLES}):")
         for c in categories + sorted(set(counts) - set(categories)):
-            if counts[c] or c in ("mufu", "branch", "ld.global", "st.global", "ld.local", "st.local"):
+            if counts[c] or c in ALWAYS_SHOWN:
                 print(f"  {c:<28}{counts[c]:>6}")
         print(f"  {'total':<28}{total:>6}   ({conditional} in conditional blocks, counted as run)")
         per = "" if kind == "per thread" else ", per lane"
         print(f"executed FP32 FLOPs per network-epoch{per}: {executed_flops} (fma = 2) against "
               f"{COUNTED_FLOPS} counted")
         clk = SMS * CLOCK_HZ
-        if kind == "per thread":
-            ceilings = {"FP32": clk * FP32_LANES / fp32, "MUFU": clk * MUFU_LANES / mufu,
-                        "issue (all but mov)": clk * ISSUE_WARPS * 32 / issued}
-        else:
-            ceilings = {"FP32": clk * ISSUE_WARPS / fp32, "MUFU": clk * MUFU_LANES / 32 / mufu,
-                        "SHFL": clk * SHFL_LANES / 32 / max(counts["shfl"], 1),
-                        "issue (all but mov)": clk * ISSUE_WARPS / issued}
+        # Per SM and clock, in the unit the counts are in: thread instructions or warp instructions.
+        lanes = 1 if kind == "per thread" else 32
+        ceilings = {"FP32": ceiling(clk * FP32_LANES / lanes, fp32),
+                    "MUFU": ceiling(clk * MUFU_LANES / lanes, mufu),
+                    "issue (all but mov)": ceiling(clk * ISSUE_WARPS * 32 / lanes, issued)}
+        if kind == "per warp":
+            ceilings["SHFL"] = ceiling(clk * SHFL_LANES / lanes, counts["shfl"])
         for label, value in ceilings.items():
             print(f"  ceiling {label:<22}{fmt_rate(value)}")
         bound_label = min(("FP32", "MUFU"), key=lambda k: ceilings[k])
@@ -419,7 +436,8 @@ def main():
         print(describe_resources("probe", ptxas_resources(probe_report, probe)))
         if kind in real_reports:
             source, mangled, pretty = REAL_KERNELS[kind]
-            print(describe_resources(f"{pretty} ({source})", ptxas_resources(real_reports[kind], mangled)))
+            resources = ptxas_resources(real_reports[kind], mangled)
+            print(describe_resources(f"{pretty} ({source})", resources))
         print()
     return 0
 

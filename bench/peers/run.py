@@ -60,7 +60,8 @@ def cpu_peak():
     if not mhz:
         with open("/proc/cpuinfo") as f:
             found = re.search(r"cpu MHz\s*:\s*([\d.]+)", f.read())
-        mhz, clock_note = (float(found.group(1)) if found else 0.0), "/proc/cpuinfo cpu MHz, nominal"
+        mhz = float(found.group(1)) if found else 0.0
+        clock_note = "/proc/cpuinfo cpu MHz, nominal"
     flags = info.get("Flags", "").split()
     vendor = info.get("Vendor ID", "")
     if vendor == "AuthenticAMD" and family == 0x19:
@@ -117,7 +118,8 @@ def main():
                         help="PyTorch's device (auto: cuda when torch reports one)")
     parser.add_argument("--engine", default="cpu", help="symbreak's engine (default cpu)")
     parser.add_argument("--repeats", type=int, default=1,
-                        help="run every contestant this many times, round-robin; the best time counts")
+                        help="run every contestant this many times, round-robin; "
+                             "the best time counts")
     parser.add_argument("--symbreak", default=os.path.join(ROOT, "build", "release", "symbreak"))
     args = parser.parse_args()
     if args.networks < 1 or args.epochs < 1 or args.repeats < 1:
@@ -178,7 +180,8 @@ def main():
         for name, device, run in contestants:
             k, n, seconds = run()
             if name in best and best[name][2] != k:
-                sys.exit(f"peers: {name} solved {k} networks, {best[name][2]} before: not repeatable")
+                sys.exit(f"peers: {name} solved {k} networks, {best[name][2]} before: "
+                         "not repeatable")
             if name not in best or seconds < best[name][4]:
                 best[name] = (name, device, k, n, seconds)
     results = [best[name] for name, _, _ in contestants]

@@ -14,6 +14,7 @@ Y = [float(int(x[0]) ^ int(x[1])) for x in X]
 BOUND_HIDDEN = math.sqrt(6.0 / (INPUTS + WIDTH))
 BOUND_OUTPUT = math.sqrt(6.0 / (WIDTH + 1))
 
-# Work counted per network-epoch: forward, backward and gradient, 2 FLOPs each per weight and sample.
+# Work counted per network-epoch: forward, backward and gradient, 2 FLOPs each per weight and
+# sample.
 WEIGHTS = INPUTS * WIDTH + WIDTH
 FLOPS_PER_NETWORK_EPOCH = 6 * SAMPLES * WEIGHTS
