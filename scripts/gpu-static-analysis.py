@@ -22,9 +22,11 @@ counted). Per network-epoch:
 
     count = (epoch-loop instructions outside the sample loop) + 4 x (sample-loop instructions)
 
-Every block inside a loop is counted as executed; the few that run only on some epochs (the
-epoch_solved bookkeeping) or, in the per-warp kernel, only on some lanes (a warp issues them all the
-same) are reported as "conditional". Anything else — another loop, a changed nesting — stops the
+This assumes the sample loop is rolled, one trip per sample, as nvcc 13.0 leaves it; a partly
+unrolled loop (several samples per trip) would show as a sample loop twice or more its usual size
+in the "loops found" lines, and would be overcounted. Every block inside a loop is counted as
+executed; the few that run only on some epochs (the epoch_solved bookkeeping) or, in the per-warp
+kernel, only on some lanes (a warp issues them all the same) are reported as "conditional". Anything else — another loop, a changed nesting — stops the
 script with the loop tree printed, rather than guessing.
 
 Counts are of PTX instructions, the last code this toolkit lets us read: /usr/local/cuda/bin has no
