@@ -185,6 +185,9 @@ int run_sweep_command(const SweepOptions& o) {
   const std::int64_t chunk = engine->preferred_chunk_items(plan);
   check_sweep_fits(plan, threads, chunk);
 
+  // From here on SIGINT and SIGTERM only ask to stop, so the temporary files opened next are
+  // always renamed or removed (a second signal still ends the process at once).
+  install_stop_handlers();
   // Opening the outputs checks that they are writable before any training starts.
   const auto out = open_output(outputs, "--out");
   const auto networks = open_output(outputs, "--networks");
@@ -196,7 +199,6 @@ int run_sweep_command(const SweepOptions& o) {
 
   const std::string engine_name(engine->name());
   OutputObserver observer(plan, engine_name, networks.get(), trace.get());
-  install_stop_handlers();
   RunnerOptions runner;
   runner.progress = !o.quiet;
   runner.should_stop = stop_requested;

@@ -89,7 +89,7 @@ int run_verify_command(const VerifyOptions& o) {
   if (!train_items(*engine, plan, items, engine_results, !o.quiet, engine_name.c_str()) ||
       !train_items(*reference, plan, items, reference_results, !o.quiet, "cpu-ref")) {
     std::fprintf(stderr, "symbreak verify: interrupted before the comparison\n");
-    return 130;
+    return 128 + stop_signal();  // 130 for SIGINT, 143 for SIGTERM
   }
   const VerificationReport report =
       compare_with_reference(plan, items, engine_results, reference_results);
