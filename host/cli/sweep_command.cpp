@@ -23,6 +23,7 @@
 #include "../summary_table.hpp"
 #include "../sweep_runner.hpp"
 #include "../usage_error.hpp"
+#include "config_errors.hpp"
 
 namespace symbreak::cli {
 namespace {
@@ -103,7 +104,8 @@ std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
 // CLI11 2.1 reads set_config() files only for the top-level app, never for a subcommand, so
 // `sweep --config FILE` reads the file here, after the command line: options given there win.
 // Errors are CLI11 parse errors, the kind main() expects from parsing.
-void apply_config_file(CLI::App& app, const std::string& path) {
+// Returns the keys whose values it gave (those the command line did not set).
+std::vector<std::string> apply_config_file(CLI::App& app, const std::string& path) {
   std::string what = "--config: ";
   what.append("'").append(path).append("'");
   if (!std::filesystem::is_regular_file(path)) {
@@ -115,21 +117,42 @@ void apply_config_file(CLI::App& app, const std::string& path) {
   } catch (const CLI::ParseError& e) {
     throw CLI::FileError(what + ": " + e.what());
   }
+  std::vector<std::string> applied;
   for (const CLI::ConfigItem& item : items) {
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
     CLI::Option* option = app.get_option_no_throw("--" + item.name);
     const bool in_section =
         item.parents.empty() || item.parents == std::vector<std::string>{"sweep"};
     if (option == nullptr || item.name == "config" || !in_section) {
-      throw CLI::FileError(what + " sets unknown option '" + item.fullname() + "'");
+      throw CLI::FileError("--config: " +
+                           config_key_error(path, item.name, "not an option of symbreak sweep"));
     }
     if (option->count() > 0) continue;
+    applied.push_back(item.name);
     // An array (task = ["xor", "and"]) is the comma-separated list of the command line.
     std::string value;
     for (const std::string& input : item.inputs)
       value.append(value.empty() ? "" : ",").append(input);
     option->add_result(value);
-    option->run_callback();
+    try {
+      option->run_callback();  // converts the value (a flag's true/false)
+    } catch (const CLI::ParseError& e) {
+      throw CLI::FileError("--config: " + config_key_error(path, item.name, e.what()));
+    }
+  }
+  return applied;
+}
+
+// The checks run_sweep_command makes of option values, without side effects; for --config.
+void check_values(const SweepOptions& o) {
+  build_grid(o.grid);
+  RunSettings run = build_run_settings(o.run);
+  check_trace_options(o, run);
+  thread_count(o.run);
+  try {
+    check_engine_name(o.run.engine);
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("--engine: ") + e.what());
   }
 }
 
@@ -167,8 +190,10 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   app.add_option("--config", *config, "read these options from a TOML/INI file")
       ->type_name("FILE")
       ->group(group);
-  app.callback([&app, config] {
-    if (!config->empty()) apply_config_file(app, *config);
+  app.callback([&app, &o, config] {
+    if (config->empty()) return;
+    // A bad value from the file is reported with the file, line and key that set it.
+    check_config_values(*config, apply_config_file(app, *config), [&o] { check_values(o); });
   });
   return &app;
 }
