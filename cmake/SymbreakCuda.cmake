@@ -3,6 +3,18 @@
 include(CheckLanguage)
 
 option(SYMBREAK_REQUIRE_CUDA "Fail when no CUDA compiler is found" OFF)
+# OFF builds the CPU engines only, even where nvcc exists: the asan preset uses it, because the
+# sanitizers instrument host code and the CUDA objects would only lengthen its build.
+option(SYMBREAK_ENABLE_CUDA "Build the CUDA engines when a CUDA compiler is found" ON)
+
+if(NOT SYMBREAK_ENABLE_CUDA)
+  if(SYMBREAK_REQUIRE_CUDA)
+    message(FATAL_ERROR "SYMBREAK_REQUIRE_CUDA and SYMBREAK_ENABLE_CUDA=OFF contradict each other")
+  endif()
+  set(SYMBREAK_HAVE_CUDA OFF)
+  message(STATUS "symbreak: CUDA disabled (SYMBREAK_ENABLE_CUDA=OFF); building the CPU engines only")
+  return()
+endif()
 
 if(NOT DEFINED CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX}
    AND EXISTS /usr/local/cuda/bin/nvcc)

@@ -39,5 +39,7 @@ std::vector<EngineInfo> list_engines();
 // "auto" picks the fastest available engine. Throws UsageError for an unknown name and
 // std::runtime_error for a known engine that cannot run here. `threads` = 0 uses every core.
 std::unique_ptr<Engine> make_engine(std::string_view name, int threads);
+// Throws make_engine's UsageError for an unknown name, without asking whether the engine can run.
+void check_engine_name(std::string_view name);
 
 }  // namespace symbreak

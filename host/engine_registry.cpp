@@ -75,6 +75,15 @@ std::unique_ptr<Engine> make_engine(std::string_view name, int threads) {
       throw std::runtime_error("engine '" + std::string(name) + "' cannot run here: " + why);
     return r.make(threads);
   }
+  check_engine_name(name);
+  throw UsageError("unknown engine '" + std::string(name) + "'");  // not reached
+}
+
+void check_engine_name(std::string_view name) {
+  if (name == "auto") return;
+  for (const Registration& r : kRegistry) {
+    if (r.name == name) return;
+  }
   throw UsageError("unknown engine '" + std::string(name) + "'; accepted: " + known_names());
 }
 

@@ -2,6 +2,7 @@
 #include "init_scheme_names.hpp"
 
 #include <array>
+#include <cmath>
 #include <string>
 
 #include "number_parse.hpp"
@@ -78,6 +79,12 @@ double parse_param(std::string_view whole, std::string_view name,
   if (!value || (rule != ParamRule::any && !(*value > 0.0))) {
     throw UsageError(quoted(whole) + ": the parameter of " + std::string(name) + " must be " +
                      wanted + ", got " + quoted(*arg));
+  }
+  if (!fits_float(*value)) {
+    // The cpu, cuda and cublas engines hold parameters in float, where this is infinite.
+    throw UsageError(quoted(whole) + " is not accepted; its parameter " + std::string(*arg) +
+                     " is outside float's range (" + std::string(kFloatRange) +
+                     "), which the float engines use");
   }
   return *value;
 }

@@ -47,6 +47,17 @@ int main(int argc, char** argv) {
   const symbreak::BuildInfo build = symbreak::build_info();
   CLI::App* version = symbreak::cli::setup_version(app, build);
 
+  // CLI11 reports a misspelt subcommand only as "A subcommand is required"; name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      names.append(names.empty() ? "" : ", ").append(sub->get_name());
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known)
+      return fail(2, std::string("unknown subcommand '") + argv[1] + "'; accepted: " + names);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

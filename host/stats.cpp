@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace symbreak {
 
@@ -47,6 +46,17 @@ std::optional<double> mean_of(double sum, std::int64_t count) {
   return sum / static_cast<double>(count);
 }
 
+// The mean of finite values that may each lie near the top of double's range (cpu-ref's loss
+// for a huge logit), where their sum overflows although their mean does not. `scaled` is the sum
+// of the values times 2^-512 (exact: a power of two), used only when `sum` overflowed.
+constexpr double kLossScale = 0x1p-512;
+
+std::optional<double> finite_mean(double sum, double scaled, std::int64_t count) {
+  if (count == 0) return std::nullopt;
+  if (std::isfinite(sum)) return sum / static_cast<double>(count);
+  return scaled / static_cast<double>(count) / kLossScale;
+}
+
 }  // namespace
 
 void ConfigAccumulator::add(const NetworkResult& r, int width) {
@@ -73,6 +83,7 @@ void ConfigAccumulator::add(const NetworkResult& r, int width) {
     if (!p.diverged) {
       ++s.finite;
       s.loss += p.loss;
+      s.loss_scaled += p.loss * kLossScale;
       s.distinct_fraction += p.distinct_fraction;
     }
   }
@@ -89,8 +100,12 @@ ConfigSummary ConfigAccumulator::summary() const {
   const auto finite = static_cast<std::int64_t>(final_losses_.size());
   s.eff_width = mean_of(distinct_fraction_sum_, finite);
   s.median_epoch_solved = median(epochs_solved_);
-  s.mean_final_loss =
-      mean_of(std::accumulate(final_losses_.begin(), final_losses_.end(), 0.0), finite);
+  double sum = 0.0, scaled = 0.0;
+  for (const double loss : final_losses_) {
+    sum += loss;
+    scaled += loss * kLossScale;
+  }
+  s.mean_final_loss = finite_mean(sum, scaled, finite);
   s.median_final_loss = median(final_losses_);
   return s;
 }
@@ -99,8 +114,9 @@ std::vector<TraceRow> ConfigAccumulator::trace_rows() const {
   std::vector<TraceRow> rows;
   for (const TraceSums& s : trace_) {
     const double n = static_cast<double>(s.n);
-    rows.push_back(TraceRow{s.epoch, s.n, mean_of(s.loss, s.finite), s.solved / n,
-                            mean_of(s.distinct_fraction, s.finite), s.broken / n, s.collapsed / n});
+    rows.push_back(TraceRow{s.epoch, s.n, finite_mean(s.loss, s.loss_scaled, s.finite),
+                            s.solved / n, mean_of(s.distinct_fraction, s.finite), s.broken / n,
+                            s.collapsed / n});
   }
   return rows;
 }

@@ -63,7 +63,7 @@ class ConfigAccumulator {
   struct TraceSums {
     int epoch = 0;
     std::int64_t n = 0, finite = 0, solved = 0, broken = 0, collapsed = 0;
-    double loss = 0.0, distinct_fraction = 0.0;
+    double loss = 0.0, loss_scaled = 0.0, distinct_fraction = 0.0;
   };
   std::int64_t n_ = 0, solved_ = 0, broken_ = 0, collapsed_ = 0, frozen_ = 0, diverged_ = 0;
   double distinct_fraction_sum_ = 0.0;

@@ -5,7 +5,8 @@
 #   scripts/gpu-check.sh prepare   # here, with network: fetch the Debian packages symbreak builds
 #                                  # with into .device-carry/debs (git-ignored)
 #   scripts/gpu-check.sh           # there: build, ctest (gpu tests included), verify cuda and
-#                                  # cublas against cpu-ref, compute-sanitizer, benchmarks
+#                                  # cublas against cpu-ref, compute-sanitizer (memcheck,
+#                                  # racecheck, initcheck, synccheck), benchmarks
 #
 # The packages are unpacked with `dpkg -x` into .device-carry/prefix, never into /. Logs and a
 # one-screen summary go to $OUT when it is set, else to out/gpu-check. The script keeps going
@@ -108,14 +109,19 @@ step "verify --exact cuda, momentum+batches" "$out/verify.log" "$bin" verify --e
   --lr 0.2 --loss bce,mse --activation tanh,relu --init zeros,symmetric:normal:1,xavier-uniform \
   --seeds 20 --epochs 150
 
-# Memory and race checks on a small sweep through every kernel kind.
+# compute-sanitizer on a small sweep through every kernel kind: memcheck (out-of-bounds and
+# misaligned accesses, device memory never freed), racecheck (shared-memory races), initcheck
+# (reads of uninitialised device memory) and synccheck (invalid __syncthreads/__syncwarp use).
+# Each step's output goes to sanitizer.log; --error-exitcode makes any report fail the step.
 if command -v compute-sanitizer >/dev/null; then
   small=(sweep --quiet --seeds 40 --epochs 20 --width 4,24 --depth 1,3 --activation tanh
          --init zeros,xavier-uniform --trace-every 10 --trace "$build/trace.csv")
-  for tool in memcheck racecheck; do
+  for tool in memcheck racecheck initcheck synccheck; do
+    extra=()
+    [[ $tool == memcheck ]] && extra=(--leak-check full)
     for engine in cuda cublas; do
       step "compute-sanitizer $tool $engine" "$out/sanitizer.log" compute-sanitizer \
-        --tool "$tool" --error-exitcode 1 "$bin" "${small[@]}" --engine "$engine"
+        --tool "$tool" "${extra[@]}" --error-exitcode 1 "$bin" "${small[@]}" --engine "$engine"
     done
   done
 else

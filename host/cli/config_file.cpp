@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "config_errors.hpp"
+
 namespace symbreak::cli {
 
 namespace {
@@ -23,8 +25,10 @@ bool holds_nul(const CLI::ConfigItem& item) {
          std::any_of(item.inputs.begin(), item.inputs.end(), nul);
 }
 
-void apply_config_items(CLI::App& app, const std::string& what,
-                        const std::vector<CLI::ConfigItem>& items) {
+std::vector<std::string> apply_config_items(CLI::App& app, const std::string& path,
+                                            const std::string& what,
+                                            const std::vector<CLI::ConfigItem>& items) {
+  std::vector<std::string> applied;
   for (const CLI::ConfigItem& item : items) {
     if (holds_nul(item)) {
       throw CLI::FileError(what + ": holds a NUL byte; expected a UTF-8 TOML text file");
@@ -34,16 +38,23 @@ void apply_config_items(CLI::App& app, const std::string& what,
     const bool in_section =
         item.parents.empty() || item.parents == std::vector<std::string>{"sweep"};
     if (option == nullptr || item.name == "config" || !in_section) {
-      throw CLI::FileError(what + " sets unknown option '" + item.fullname() + "'");
+      throw CLI::FileError("--config: " +
+                           config_key_error(path, item.name, "not an option of symbreak sweep"));
     }
     if (option->count() > 0) continue;
+    applied.push_back(item.name);
     // An array (task = ["xor", "and"]) is the comma-separated list of the command line.
     std::string value;
     for (const std::string& input : item.inputs)
       value.append(value.empty() ? "" : ",").append(input);
     option->add_result(value);
-    option->run_callback();
+    try {
+      option->run_callback();  // converts the value (a flag's true/false)
+    } catch (const CLI::ParseError& e) {
+      throw CLI::FileError("--config: " + config_key_error(path, item.name, e.what()));
+    }
   }
+  return applied;
 }
 
 }  // namespace
@@ -51,7 +62,7 @@ void apply_config_items(CLI::App& app, const std::string& what,
 // CLI11 2.1 reads set_config() files only for the top-level app, never for a subcommand, so
 // `sweep --config FILE` reads the file here, after the command line: options given there win.
 // Errors are CLI11 parse errors, the kind main() expects from parsing.
-void apply_config_file(CLI::App& app, const std::string& path) {
+std::vector<std::string> apply_config_file(CLI::App& app, const std::string& path) {
   const std::string what = config_what(path);
   if (!std::filesystem::is_regular_file(path)) {
     throw CLI::FileError(what + ": no such readable file");
@@ -62,10 +73,11 @@ void apply_config_file(CLI::App& app, const std::string& path) {
   } catch (const CLI::ParseError& e) {
     throw CLI::FileError(what + ": " + e.what());
   }
-  apply_config_items(app, what, items);
+  return apply_config_items(app, path, what, items);
 }
 
-void apply_config_text(CLI::App& app, const std::string& path, std::istream& text) {
+std::vector<std::string> apply_config_text(CLI::App& app, const std::string& path,
+                                           std::istream& text) {
   const std::string what = config_what(path);
   std::vector<CLI::ConfigItem> items;
   try {
@@ -73,7 +85,7 @@ void apply_config_text(CLI::App& app, const std::string& path, std::istream& tex
   } catch (const CLI::ParseError& e) {
     throw CLI::FileError(what + ": " + e.what());
   }
-  apply_config_items(app, what, items);
+  return apply_config_items(app, path, what, items);
 }
 
 }  // namespace symbreak::cli

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "../activation_loss_names.hpp"
+#include "../number_parse.hpp"
 #include "../task.hpp"
 #include "list_parse.hpp"
 
@@ -63,8 +64,10 @@ SweepGrid build_grid(const GridOptions& o) {
                                       [](const std::string& s) { return parse_loss(s); });
   }
   if (o.lr) {
+    // The float engines round the learning rate to float, where 1e39 is infinite.
     g.lrs = parse_double_list(
-        "--lr", *o.lr, [](double v) { return v > 0.0; }, "finite numbers > 0");
+        "--lr", *o.lr, [](double v) { return v > 0.0 && fits_float(v); },
+        "numbers > 0 within float's range (at most 3.4e38), which the float engines use");
   }
   if (o.momentum) {
     g.momenta = parse_double_list(

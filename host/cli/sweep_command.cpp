@@ -24,6 +24,7 @@
 #include "../sweep_runner.hpp"
 #include "../usage_error.hpp"
 #include "config_file.hpp"
+#include "config_errors.hpp"
 
 namespace symbreak::cli {
 namespace {
@@ -101,6 +102,19 @@ std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
   return outputs;
 }
 
+// The checks run_sweep_command makes of option values, without side effects; for --config.
+void check_values(const SweepOptions& o) {
+  build_grid(o.grid);
+  RunSettings run = build_run_settings(o.run);
+  check_trace_options(o, run);
+  thread_count(o.run);
+  try {
+    check_engine_name(o.run.engine);
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("--engine: ") + e.what());
+  }
+}
+
 std::unique_ptr<OutputFile> open_output(const std::vector<ResolvedOutput>& outputs,
                                         const char* option) {
   for (const ResolvedOutput& r : outputs) {
@@ -136,8 +150,10 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   app.add_option("--config", *config, "read these options from a TOML/INI file")
       ->type_name("FILE")
       ->group(group);
-  app.callback([&app, config] {
-    if (!config->empty()) apply_config_file(app, *config);
+  app.callback([&app, &o, config] {
+    if (config->empty()) return;
+    // A bad value from the file is reported with the file, line and key that set it.
+    check_config_values(*config, apply_config_file(app, *config), [&o] { check_values(o); });
   });
   return &app;
 }
@@ -154,6 +170,9 @@ int run_sweep_command(const SweepOptions& o) {
   const std::int64_t chunk = engine->preferred_chunk_items(plan);
   check_sweep_fits(plan, threads, chunk);
 
+  // From here on SIGINT and SIGTERM only ask to stop, so the temporary files opened next are
+  // always renamed or removed (a second signal still ends the process at once).
+  install_stop_handlers();
   // Opening the outputs checks that they are writable before any training starts.
   const auto out = open_output(outputs, "--out");
   const auto networks = open_output(outputs, "--networks");
@@ -165,7 +184,6 @@ int run_sweep_command(const SweepOptions& o) {
 
   const std::string engine_name(engine->name());
   OutputObserver observer(plan, engine_name, networks.get(), trace.get());
-  install_stop_handlers();
   RunnerOptions runner;
   runner.progress = !o.quiet;
   runner.should_stop = stop_requested;

@@ -101,7 +101,7 @@ int run_verify_command(const VerifyOptions& o) {
   if (!train_items(*engine, plan, items, engine_results, !o.quiet, engine_name.c_str()) ||
       !train_items(*reference, plan, items, reference_results, !o.quiet, reference_name.c_str())) {
     std::fprintf(stderr, "symbreak verify: interrupted before the comparison\n");
-    return 128 + stop_signal();
+    return 128 + stop_signal();  // 130 for SIGINT, 143 for SIGTERM
   }
   if (o.exact) {
     const ExactReport report = compare_exactly(engine_results, reference_results);

@@ -77,17 +77,24 @@ constexpr bool kAddressSanitizer = false;
 struct Outcome {
   bool exited = false;  // ended by exit(), not by a signal or the timeout
   int status = -1;
+  int signal = 0;  // the signal that ended it, when not `exited`
   std::string out, err;
 };
 
-// Runs the binary with `args` (argv[1] onwards), stdin from /dev/null and stdout/stderr captured
+// A symbreak child process started by start_symbreak and not yet waited for.
+struct Running {
+  pid_t pid = -1;
+  std::string out_path, err_path;
+};
+
+// Starts the binary with `args` (argv[1] onwards), stdin from /dev/null and stdout/stderr captured
 // in files of `capture`. `memory_limit` caps the child's address space, so that a regression in the
 // "too large" checks fails the test instead of exhausting the machine. `in_child`, when given, runs
 // in the child just before exec (the test process is single-threaded then).
-inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir& capture,
-                            bool memory_limit = false, const std::function<void()>& in_child = {}) {
-  const std::string out_path = capture / "stdout";
-  const std::string err_path = capture / "stderr";
+inline Running start_symbreak(const std::vector<std::string>& args, const TempDir& capture,
+                              bool memory_limit = false,
+                              const std::function<void()>& in_child = {}) {
+  Running r{-1, capture / "stdout", capture / "stderr"};
   std::vector<std::string> storage = {SYMBREAK_BINARY};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -95,12 +102,12 @@ inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir&
     argv.push_back(s.data());
   argv.push_back(nullptr);
 
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
+  r.pid = fork();
+  if (r.pid < 0) throw std::runtime_error("fork failed");
+  if (r.pid == 0) {
     const int in = open("/dev/null", O_RDONLY);
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int out = open(r.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = open(r.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (in < 0 || out < 0 || err < 0) _exit(200);
     dup2(in, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
@@ -113,25 +120,38 @@ inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir&
     execv(argv[0], argv.data());
     _exit(201);
   }
+  return r;
+}
+
+// Waits for the child to end (killing it after `timeout`, a test failure) and collects its output.
+inline Outcome wait_symbreak(const Running& r,
+                             std::chrono::seconds timeout = std::chrono::seconds(60)) {
   Outcome o;
   int wstatus = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    const pid_t done = waitpid(pid, &wstatus, WNOHANG);
-    if (done == pid) break;
+    const pid_t done = waitpid(r.pid, &wstatus, WNOHANG);
+    if (done == r.pid) break;
     if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &wstatus, 0);
-      ADD_FAILURE() << "symbreak did not finish within 60 s";
+      kill(r.pid, SIGKILL);
+      waitpid(r.pid, &wstatus, 0);
+      ADD_FAILURE() << "symbreak did not finish within " << timeout.count() << " s";
       return o;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   o.exited = WIFEXITED(wstatus);
   o.status = o.exited ? WEXITSTATUS(wstatus) : -1;
-  o.out = read_file(out_path);
-  o.err = read_file(err_path);
+  o.signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
+  o.out = read_file(r.out_path);
+  o.err = read_file(r.err_path);
   return o;
+}
+
+// Runs the binary to the end: start_symbreak, then wait_symbreak.
+inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir& capture,
+                            bool memory_limit = false, const std::function<void()>& in_child = {}) {
+  return wait_symbreak(start_symbreak(args, capture, memory_limit, in_child));
 }
 
 }  // namespace symbreak::testing

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <functional>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -72,6 +75,14 @@ std::vector<std::string> sweep_args(const std::vector<std::string>& args, const 
   return all;
 }
 
+// Runs the child in `dir`, so that a file it wrongly creates under a relative name shows there.
+std::function<void()> in_directory(const TempDir& dir) {
+  const std::string path = dir.path().string();
+  return [path] {
+    if (chdir(path.c_str()) != 0) _exit(202);
+  };
+}
+
 // Runs every case twice: with --out naming a file that exists (it must keep its content) and one
 // that does not (it must not appear). No temporary file may be left behind either.
 void check_cases(const std::vector<BadCase>& cases, bool memory_limit = false) {
@@ -85,7 +96,7 @@ void check_cases(const std::vector<BadCase>& cases, bool memory_limit = false) {
       const std::set<std::string> before = listing(work.path());
       const std::vector<std::string> args = sweep_args(c.args, out);
       SCOPED_TRACE("symbreak " + joined(args));
-      expect_rejected(run_symbreak(args, capture, memory_limit), c.named);
+      expect_rejected(run_symbreak(args, capture, memory_limit, in_directory(work)), c.named);
       if (existing) {
         EXPECT_EQ(read_file(out), kept) << "--out was modified";
       } else {
@@ -96,8 +107,10 @@ void check_cases(const std::vector<BadCase>& cases, bool memory_limit = false) {
   }
 }
 
-TEST(BadInput, UnknownNames) {
-  check_cases({
+// The case tables, one function per kind of bad input, so that BadInput.TableCoversEveryOption can
+// count them and find every option of every subcommand among them.
+std::vector<BadCase> unknown_names() {
+  return {
       {{"--task", "foo"}, {"--task", "'foo'"}},
       {{"--task", "xor,foo"}, {"--task", "'foo'"}},
       {{"--activation", "softmax"}, {"--activation", "'softmax'"}},
@@ -105,15 +118,17 @@ TEST(BadInput, UnknownNames) {
       {{"--init", "tied:tied:normal:1"}, {"--init", "'tied:tied:normal:1'"}},
       {{"--bias-init", "he-normal"}, {"--bias-init", "'he-normal'"}},
       {{"--loss", "hinge"}, {"--loss", "'hinge'"}},
+      {{"--loss", ""}, {"--loss", "empty"}},
       {{"--engine", "warp"}, {"'warp'"}},
+      {{"--engine", ""}, {"''"}},
       {{"--task", "parity:0"}, {"--task", "'parity:0'"}},
       {{"--task", "parity:99"}, {"--task", "'parity:99'"}},
       {{"--task", "parity:"}, {"--task", "'parity:'"}},
-  });
+  };
 }
 
-TEST(BadInput, MalformedLists) {
-  check_cases({
+std::vector<BadCase> malformed_lists() {
+  return {
       {{"--width", "4,,8"}, {"--width", "'4,,8'"}},
       {{"--width", ",4"}, {"--width", "',4'"}},
       {{"--width", "4,"}, {"--width", "'4,'"}},
@@ -123,25 +138,30 @@ TEST(BadInput, MalformedLists) {
       {{"--lr", "0.5;0.1"}, {"--lr", "'0.5;0.1'"}},
       {{"--depth", "1.5"}, {"--depth", "'1.5'"}},
       {{"--epochs", "abc"}, {"--epochs", "'abc'"}},
-  });
+      {{"--batch", "full"}, {"--batch", "'full'"}},
+      {{"--momentum", "0.9,,0"}, {"--momentum", "'0.9,,0'"}},
+  };
 }
 
-TEST(BadInput, SizesOutOfRange) {
-  check_cases({
+std::vector<BadCase> sizes_out_of_range() {
+  return {
       {{"--width", "0"}, {"--width", "'0'"}},
       {{"--width", "65536"}, {"--width", "'65536'"}},
       {{"--depth", "0"}, {"--depth", "'0'"}},
       {{"--depth", "-2"}, {"--depth", "'-2'"}},
+      {{"--depth", "10001"}, {"--depth", "'10001'"}},
       {{"--seeds", "0"}, {"--seeds", "'0'"}},
       {{"--seeds", "-5"}, {"--seeds", "'-5'"}},
+      {{"--seeds", "4294967296"}, {"--seeds", "'4294967296'"}},
       {{"--epochs", "-1"}, {"--epochs", "'-1'"}},
       {{"--batch", "-1"}, {"--batch", "'-1'"}},
       {{"--threads", "-1"}, {"--threads", "'-1'"}},
-  });
+      {{"--threads", "4097"}, {"--threads", "'4097'"}},
+  };
 }
 
-TEST(BadInput, NumbersOutOfRange) {
-  check_cases({
+std::vector<BadCase> numbers_out_of_range() {
+  return {
       {{"--lr", "0"}, {"--lr", "'0'"}},
       {{"--lr", "-1"}, {"--lr", "'-1'"}},
       {{"--lr", "inf"}, {"--lr", "'inf'"}},
@@ -161,18 +181,59 @@ TEST(BadInput, NumbersOutOfRange) {
       {{"--seed", "+-0"}, {"--seed", "'+-0'"}},
       {{"--momentum", "+-0"}, {"--momentum", "'+-0'"}},
       {{"--init", "const:+-1"}, {"--init", "'const:+-1'"}},
-  });
+      {{"--bias-init", "normal:0"}, {"--bias-init", "'normal:0'"}},
+  };
+}
+
+// Finite in double, infinite in float: the float engines could not represent them.
+std::vector<BadCase> beyond_float_range() {
+  return {
+      {{"--init", "const:1e39"}, {"--init", "'const:1e39'", "float's range"}},
+      {{"--init", "const:-1e39"}, {"--init", "'const:-1e39'", "float's range"}},
+      {{"--init", "he-normal:1e300"}, {"--init", "'he-normal:1e300'", "float's range"}},
+      {{"--init", "zeros/uniform:4e38"}, {"--init", "'zeros/uniform:4e38'", "float's range"}},
+      {{"--bias-init", "const:1e39"}, {"--bias-init", "'const:1e39'", "float's range"}},
+      {{"--lr", "0.5,1e39"}, {"--lr", "'1e39'", "float's range"}},
+  };
+}
+
+std::vector<BadCase> unknown_options_and_option_pairs(const TempDir& scratch) {
+  return {
+      {{"--bogus"}, {"--bogus"}},
+      {{"--width"}, {"--width"}},  // missing value
+      {{"--quiet=maybe"}, {"--quiet", "maybe"}},
+      {{"--trace", scratch / "trace.csv"}, {"--trace-every"}},
+      {{"--trace-every", "5"}, {"--trace"}},
+      {{"--trace-every", "0", "--trace", scratch / "trace.csv"}, {"--trace-every", "'0'"}},
+      {{"--trace-every", "ten", "--trace", scratch / "trace.csv"}, {"--trace-every", "'ten'"}},
+      {{"--sample", "5"}, {"--sample"}},  // an option of verify, not of sweep
+      {{"extra-positional"}, {"extra-positional"}},
+  };
+}
+
+TEST(BadInput, UnknownNames) {
+  check_cases(unknown_names());
+}
+
+TEST(BadInput, MalformedLists) {
+  check_cases(malformed_lists());
+}
+
+TEST(BadInput, SizesOutOfRange) {
+  check_cases(sizes_out_of_range());
+}
+
+TEST(BadInput, NumbersOutOfRange) {
+  check_cases(numbers_out_of_range());
+}
+
+TEST(BadInput, ParametersBeyondFloatRange) {
+  check_cases(beyond_float_range());
 }
 
 TEST(BadInput, UnknownOptionsAndOptionPairs) {
   const TempDir scratch;
-  check_cases({
-      {{"--bogus"}, {"--bogus"}},
-      {{"--width"}, {"--width"}},  // missing value
-      {{"--trace", scratch / "trace.csv"}, {"--trace-every"}},
-      {{"--trace-every", "5"}, {"--trace"}},
-      {{"--trace-every", "0", "--trace", scratch / "trace.csv"}, {"--trace-every", "'0'"}},
-  });
+  check_cases(unknown_options_and_option_pairs(scratch));
   EXPECT_FALSE(fs::exists(scratch / "trace.csv"));
 }
 
@@ -186,7 +247,7 @@ std::string repeated(const std::string& item, int count) {
   return list;
 }
 
-TEST(BadInput, SweepsTooLargeForMemory) {
+std::vector<BadCase> sweeps_too_large() {
   std::vector<BadCase> cases = {
       // Every network alone needs petabytes.
       {{"--seeds", "1", "--width", "65535", "--depth", "10000"}, {"too large"}},
@@ -202,7 +263,34 @@ TEST(BadInput, SweepsTooLargeForMemory) {
   if (static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE) < 256e9) {
     cases.push_back({{"--seeds", "4294967295", "--width", "4096,4095"}, {"too large"}});
   }
-  check_cases(cases, /*memory_limit=*/true);
+  return cases;
+}
+
+TEST(BadInput, SweepsTooLargeForMemory) {
+  check_cases(sweeps_too_large(), /*memory_limit=*/true);
+}
+
+// `work` holds existing.csv and other.csv.
+std::vector<BadCase> unwritable_outputs(const TempDir& work) {
+  return {
+      {{"--out", work / "missing/dir/out.csv"}, {"--out", work / "missing/dir/out.csv"}},
+      {{"--out", work.path().string()}, {"--out", work.path().string()}},
+      {{"--out", work / ""}, {"--out"}},
+      // A bad --networks leaves a good --out uncreated.
+      {{"--out", work / "fresh.csv", "--networks", work / "missing/net.csv"},
+       {"--networks", work / "missing/net.csv"}},
+      {{"--out", work / "fresh.csv", "--networks", work.path().string()},
+       {"--networks", work.path().string()}},
+      {{"--out", work / "fresh.csv", "--trace-every", "2", "--trace", work / "missing/trace.csv"},
+       {"--trace", work / "missing/trace.csv"}},
+      // The same file for two outputs.
+      {{"--out", work / "existing.csv", "--networks", work / "existing.csv"},
+       {work / "existing.csv"}},
+      {{"--out", work / "existing.csv", "--trace-every", "1", "--trace", work / "existing.csv"},
+       {work / "existing.csv"}},
+      {{"--networks", work / "other.csv", "--trace-every", "1", "--trace", work / "other.csv"},
+       {work / "other.csv"}},
+  };
 }
 
 TEST(BadInput, UnwritableOutputs) {
@@ -212,55 +300,223 @@ TEST(BadInput, UnwritableOutputs) {
   write_file(work / "existing.csv", kept);
   write_file(work / "other.csv", kept);
   const std::set<std::string> before = listing(work.path());
-  const std::vector<BadCase> cases = {
-      {{"--out", work / "missing/dir/out.csv"}, {"--out", work / "missing/dir/out.csv"}},
-      {{"--out", work.path().string()}, {"--out", work.path().string()}},
-      {{"--out", work / ""}, {"--out"}},
-      // A bad --networks leaves a good --out uncreated.
-      {{"--out", work / "fresh.csv", "--networks", work / "missing/net.csv"},
-       {"--networks", work / "missing/net.csv"}},
-      // The same file for two outputs.
-      {{"--out", work / "existing.csv", "--networks", work / "existing.csv"},
-       {work / "existing.csv"}},
-      {{"--out", work / "existing.csv", "--trace-every", "1", "--trace", work / "existing.csv"},
-       {work / "existing.csv"}},
-      {{"--networks", work / "other.csv", "--trace-every", "1", "--trace", work / "other.csv"},
-       {work / "other.csv"}},
-  };
-  for (const BadCase& c : cases) {
+  for (const BadCase& c : unwritable_outputs(work)) {
     const std::vector<std::string> args = sweep_args(c.args, "");
     SCOPED_TRACE("symbreak " + joined(args));
-    expect_rejected(run_symbreak(args, capture), c.named);
+    expect_rejected(run_symbreak(args, capture, false, in_directory(work)), c.named);
     EXPECT_EQ(listing(work.path()), before);
     EXPECT_EQ(read_file(work / "existing.csv"), kept);
     EXPECT_EQ(read_file(work / "other.csv"), kept);
   }
 }
 
-TEST(BadInput, MissingOrUnknownSubcommand) {
-  const TempDir capture;
-  expect_rejected(run_symbreak({}, capture), {"subcommand"});
-  expect_rejected(run_symbreak({"sweep", "extra-positional"}, capture), {"extra-positional"});
-}
-
-// docs/method.md §8: --config FILE reads the same options from a file (the command line wins), and
-// an unreadable file, or one that sets an unknown option or a bad value, is bad input.
-TEST(BadInput, ConfigFileIsReadAndAMissingOneIsRejected) {
-  const TempDir capture;
-  const TempDir work;
-  check_cases({{{"--config", work / "missing.toml"}, {"--config", work / "missing.toml"}}});
-  // Values from the file are checked like the command line's (which sets --task here, and wins).
-  write_file(work / "bad.toml", "task = \"foo\"\nloss = \"hinge\"\n");
-  check_cases({{{"--config", work / "bad.toml"}, {"--loss", "'hinge'"}}});
-  write_file(work / "unknown.toml", "colour = \"blue\"\n");
-  check_cases({{{"--config", work / "unknown.toml"}, {"colour"}}});
-  check_cases({{{"--config", work.path().string()}, {"--config", work.path().string()}}});
-  // A UTF-16 file holds NUL bytes, which would cut a message quoting its text short.
+// --config files with errors, written into `work`: each error names the file, the line and the
+// key, and quotes at most 80 characters of the line.
+std::vector<BadCase> config_file_errors(const TempDir& work) {
+  write_file(work / "bad.toml", "# a sweep\ntask = \"foo\"\nloss = \"hinge\"\n");
+  write_file(work / "unknown.toml", "seeds = 2\n\ncolour = \"blue\"\n");
+  write_file(work / "section.toml", "[sweep]\nwidth = [4, 0]\n");
+  write_file(work / "other.toml", "[verify]\nsample = 3\n");
+  // A line of 40,000 characters whose last item is bad: the message quotes 80 of them.
+  write_file(work / "long.toml", "lr = \"" + repeated("0.5", 10000) + ",-1\"\n");
+  write_file(work / "trace.toml", "trace-every = 10\n");
+  // A UTF-16 file holds NUL bytes, which would cut a message quoting its text short (found by
+  // fuzz/fuzz_config_toml).
   std::string utf16 = "\xff\xfe";
   for (char c : std::string("task = \"and\"\n"))
     utf16.append({c, '\0'});
   write_file(work / "utf16.toml", utf16);
-  check_cases({{{"--config", work / "utf16.toml"}, {"--config", "NUL byte"}}});
+  const std::string bad = work / "bad.toml";
+  return {
+      {{"--config", work / "utf16.toml"}, {"--config", "NUL byte"}},
+      {{"--config", work / "missing.toml"}, {"--config", work / "missing.toml"}},
+      {{"--config", work.path().string()}, {"--config", work.path().string()}},
+      // The command line sets --task (and wins), so the file's loss is the error.
+      {{"--config", bad}, {"--config", bad + ":3:", "key 'loss'", "'hinge'", "loss = \"hinge\""}},
+      {{"--config", work / "unknown.toml"},
+       {work / "unknown.toml:3:", "key 'colour'", "colour = \"blue\""}},
+      {{"--config", work / "section.toml"},
+       {work / "section.toml:2:", "key 'width'", "'0'", "width = [4, 0]"}},
+      {{"--config", work / "other.toml"}, {work / "other.toml:2:", "key 'sample'"}},
+      {{"--config", work / "long.toml"}, {work / "long.toml:1:", "key 'lr'", "'-1'"}},
+      {{"--config", work / "trace.toml"}, {work / "trace.toml:1:", "key 'trace-every'"}},
+  };
+}
+
+// Config files setting what the command line of check_cases sets (and so would win over): these
+// run with --config alone.
+std::vector<BadCase> config_file_errors_alone(const TempDir& work) {
+  write_file(work / "engine.toml", "engine = \"warp\"\n");
+  write_file(work / "flag.toml", "seeds = 2\nquiet = \"perhaps\"\n");
+  return {
+      {{"--config", work / "engine.toml"}, {work / "engine.toml:1:", "key 'engine'", "'warp'"}},
+      {{"--config", work / "flag.toml"}, {work / "flag.toml:2:", "key 'quiet'", "perhaps"}},
+  };
+}
+
+TEST(BadInput, ConfigFileErrorsNameFileLineAndKey) {
+  const TempDir work;
+  check_cases(config_file_errors(work));
+  const TempDir capture;
+  for (const BadCase& c : config_file_errors_alone(work)) {
+    const std::vector<std::string> args = {"sweep", c.args[0], c.args[1]};
+    SCOPED_TRACE("symbreak " + joined(args));
+    const TempDir cwd;
+    expect_rejected(run_symbreak(args, capture, false, in_directory(cwd)), c.named);
+    EXPECT_EQ(listing(cwd.path()), std::set<std::string>{});
+  }
+}
+
+// A config line of 40,000 characters: the message quotes no more than 80 of them.
+TEST(BadInput, ConfigFileErrorsQuoteAtMost80CharactersOfTheLine) {
+  const TempDir capture;
+  const TempDir work;
+  config_file_errors(work);
+  const Outcome o = run_symbreak({"sweep", "--quiet", "--config", work / "long.toml"}, capture,
+                                 false, in_directory(work));
+  expect_rejected(o, {"long.toml:1:", "key 'lr'", "'-1'"});
+  EXPECT_LT(o.err.size(), 400u) << o.err;
+  EXPECT_NE(o.err.find("(the line reads: lr = \"0.5,0.5"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("...)"), std::string::npos) << o.err;
+}
+
+// Bad input to `verify`: the same grid and run options (and its own --sample); verify writes no
+// file, so its working directory must stay empty.
+std::vector<BadCase> verify_cases() {
+  return {
+      {{"--task", "foo"}, {"--task", "'foo'"}},
+      {{"--depth", "0"}, {"--depth", "'0'"}},
+      {{"--width", "4,,8"}, {"--width", "'4,,8'"}},
+      {{"--activation", "softmax"}, {"--activation", "'softmax'"}},
+      {{"--init", "const:1e39"}, {"--init", "'const:1e39'", "float's range"}},
+      {{"--bias-init", "normal:-1"}, {"--bias-init", "'normal:-1'"}},
+      {{"--loss", "hinge"}, {"--loss", "'hinge'"}},
+      {{"--lr", "1e39"}, {"--lr", "'1e39'"}},
+      {{"--momentum", "1"}, {"--momentum", "'1'"}},
+      {{"--batch", "-1"}, {"--batch", "'-1'"}},
+      {{"--epochs", "-1"}, {"--epochs", "'-1'"}},
+      {{"--seeds", "0"}, {"--seeds", "'0'"}},
+      {{"--seed", "-1"}, {"--seed", "'-1'"}},
+      {{"--tol", "nan"}, {"--tol", "'nan'"}},
+      {{"--engine", "warp"}, {"'warp'"}},
+      {{"--threads", "x"}, {"--threads", "'x'"}},
+      {{"--sample", "0"}, {"--sample", "'0'"}},
+      {{"--sample", "abc"}, {"--sample", "'abc'"}},
+      {{"--quiet=maybe"}, {"--quiet", "maybe"}},
+      // --exact compares with the cpu engine bit for bit: cpu-ref computes in double.
+      {{"--engine", "cpu-ref", "--exact"}, {"--exact", "'cpu-ref'"}},
+      {{"--exact=maybe"}, {"--exact", "maybe"}},
+      {{"--out", "verify.csv"}, {"--out"}},  // verify writes no CSV
+      {{"extra-positional"}, {"extra-positional"}},
+  };
+}
+
+std::vector<std::string> verify_args(const std::vector<std::string>& args) {
+  const std::vector<std::pair<std::string, std::string>> defaults = {
+      {"--epochs", "2"}, {"--seeds", "2"},         {"--init", "zeros"},
+      {"--task", "xor"}, {"--activation", "tanh"}, {"--engine", "cpu-ref"}};
+  std::vector<std::string> all = {"verify", "--quiet"};
+  for (const auto& [name, value] : defaults) {
+    if (!has_option(args, name)) {
+      all.push_back(name);
+      all.push_back(value);
+    }
+  }
+  all.insert(all.end(), args.begin(), args.end());
+  return all;
+}
+
+// `devices` takes no option or argument; neither does symbreak without a subcommand.
+std::vector<BadCase> devices_and_top_level_cases() {
+  return {
+      {{"devices", "--bogus"}, {"--bogus"}},
+      {{"devices", "--width", "4"}, {"--width"}},
+      {{"devices", "extra-positional"}, {"extra-positional"}},
+      {{}, {"subcommand"}},
+      {{"frobnicate"}, {"frobnicate"}},
+      {{"--bogus", "sweep"}, {"--bogus"}},
+  };
+}
+
+// Runs `args` as they are in an empty working directory, which must stay empty.
+void check_command(const std::vector<std::string>& args, const std::vector<std::string>& named) {
+  const TempDir capture;
+  const TempDir work;
+  SCOPED_TRACE("symbreak " + joined(args));
+  expect_rejected(run_symbreak(args, capture, false, in_directory(work)), named);
+  EXPECT_EQ(listing(work.path()), std::set<std::string>{});
+}
+
+TEST(BadInput, VerifyRejectsBadGridRunAndSampleOptions) {
+  for (const BadCase& c : verify_cases())
+    check_command(verify_args(c.args), c.named);
+}
+
+TEST(BadInput, DevicesAndMissingOrUnknownSubcommand) {
+  for (const BadCase& c : devices_and_top_level_cases())
+    check_command(c.args, c.named);
+}
+
+// The options `symbreak SUBCOMMAND --help` lists, --help and --help-all (no values) left out.
+std::set<std::string> options_of(const std::string& subcommand) {
+  const TempDir capture;
+  const Outcome help = run_symbreak({subcommand, "--help"}, capture);
+  EXPECT_EQ(help.status, 0) << help.err;
+  std::set<std::string> options;
+  const std::string& text = help.out;
+  for (std::size_t at = text.find("--"); at != std::string::npos; at = text.find("--", at + 2)) {
+    std::size_t end = at + 2;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '-'))
+      ++end;
+    const std::string option = text.substr(at, end - at);
+    if (option.size() > 2 && option != "--help" && option != "--help-all") options.insert(option);
+  }
+  return options;
+}
+
+std::set<std::string> options_in(const std::vector<BadCase>& cases) {
+  std::set<std::string> options;
+  for (const BadCase& c : cases) {
+    for (const std::string& a : c.args) {
+      if (a.rfind("--", 0) == 0) options.insert(a.substr(0, a.find('=')));
+    }
+  }
+  return options;
+}
+
+// The table as a whole: at least 60 bad invocations, and every option of every subcommand is
+// among them, so that an option added later without a bad-input case fails here.
+TEST(BadInput, TableCoversEveryOptionOfEverySubcommand) {
+  const TempDir scratch;
+  const TempDir work;
+  std::vector<BadCase> sweep;
+  for (const std::vector<BadCase>& table :
+       {unknown_names(), malformed_lists(), sizes_out_of_range(), numbers_out_of_range(),
+        beyond_float_range(), unknown_options_and_option_pairs(scratch), sweeps_too_large(),
+        unwritable_outputs(work), config_file_errors(work), config_file_errors_alone(work)}) {
+    sweep.insert(sweep.end(), table.begin(), table.end());
+  }
+  const std::vector<BadCase> verify = verify_cases();
+  const std::vector<BadCase> others = devices_and_top_level_cases();
+  const std::size_t total = sweep.size() + verify.size() + others.size();
+  std::cout << "bad invocations: " << total << " (sweep " << sweep.size() << ", verify "
+            << verify.size() << ", devices and no subcommand " << others.size() << ")\n";
+  RecordProperty("bad_invocations", static_cast<int>(total));
+  EXPECT_GE(total, 60u);
+
+  const std::set<std::string> in_sweep = options_in(sweep);
+  for (const std::string& option : options_of("sweep"))
+    EXPECT_EQ(in_sweep.count(option), 1u) << "sweep " << option << " has no bad-input case";
+  const std::set<std::string> in_verify = options_in(verify);
+  for (const std::string& option : options_of("verify"))
+    EXPECT_EQ(in_verify.count(option), 1u) << "verify " << option << " has no bad-input case";
+  EXPECT_EQ(options_of("devices"), std::set<std::string>{}) << "devices has options now";
+}
+
+TEST(BadInput, ConfigFileIsRead) {
+  const TempDir capture;
+  const TempDir work;
   write_file(work / "good.toml", "task = \"and\"\nseeds = 2\nepochs = 3\n");
   const Outcome o =
       run_symbreak({"sweep", "--config", work / "good.toml", "--init", "zeros", "--activation",

@@ -184,6 +184,30 @@ TEST(InitSchemeNames, RejectsMalformedBiasSchemes) {
   }
 }
 
+// The float engines hold parameters in float: a parameter that is infinite there is refused with
+// a message naming float's range, while the largest float itself is accepted.
+TEST(InitSchemeNames, RejectsParametersBeyondFloatRange) {
+  for (const char* bad : {"const:1e39", "const:-1e39", "uniform:3.5e38", "normal:1e300",
+                          "he-normal:1e39", "trunc-normal:4e38", "tied:const:1e39",
+                          "symmetric:normal:1e39", "zeros/const:1e39", "zeros/const:-1e39"}) {
+    expect_rejected_weight(bad, "float's range");
+  }
+  for (const char* bad : {"const:1e39", "uniform:1e39", "normal:3.5e38"}) {
+    SCOPED_TRACE(bad);
+    try {
+      parse_bias_choice(bad);
+      ADD_FAILURE() << "accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("float's range"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(quoted(bad)), std::string::npos) << e.what();
+    }
+  }
+  // 3.4028235e38 is FLT_MAX as printed: it rounds to FLT_MAX, not to infinity.
+  EXPECT_EQ(parse_init_choice("const:3.4028235e38").weights.param, 3.4028235e38);
+  EXPECT_EQ(parse_init_choice("const:-3.4e38").weights.param, -3.4e38);
+  EXPECT_EQ(parse_bias_choice("const:1e38").bias.param, 1e38);
+}
+
 TEST(InitSchemeNames, FormsListEveryScheme) {
   const std::string weights(weight_scheme_forms());
   for (const char* name :

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 namespace symbreak {
 namespace {
@@ -69,6 +70,63 @@ TEST(ConfigAccumulator, LeavesDivergedOutOfWidthAndLoss) {
   EXPECT_DOUBLE_EQ(*s.eff_width, (1.0 + 0.25) / 2.0);
   EXPECT_DOUBLE_EQ(*s.median_epoch_solved, 20.0);
   EXPECT_DOUBLE_EQ(*s.mean_final_loss, 0.2);
+}
+
+// Diverged networks carry NaN or infinite losses and whatever D_l their parameters gave: none of
+// it may reach eff_width, the loss statistics or the trace means.
+TEST(ConfigAccumulator, NoNaNReachesTheAggregatesOfAMixedConfiguration) {
+  ConfigAccumulator acc;
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {std::nan(""), inf, -inf}) {
+    NetworkResult r = network(false, -1, bad, {4}, true);
+    r.trace = {TracePoint{0, 0.5, false, 1.0, true, false, false},
+               TracePoint{10, bad, false, 1.0, false, false, true}};
+    acc.add(r, 4);
+  }
+  NetworkResult healthy = network(false, -1, 0.25, {2}, false);
+  healthy.trace = {TracePoint{0, 0.75, false, 0.5, false, false, false},
+                   TracePoint{10, 0.25, false, 0.5, false, false, false}};
+  acc.add(healthy, 4);
+  const ConfigSummary s = acc.summary();
+  EXPECT_DOUBLE_EQ(s.diverged.rate, 0.75);
+  EXPECT_DOUBLE_EQ(*s.eff_width, 0.5);
+  EXPECT_DOUBLE_EQ(*s.mean_final_loss, 0.25);
+  EXPECT_DOUBLE_EQ(*s.median_final_loss, 0.25);
+  const std::vector<TraceRow> rows = acc.trace_rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_DOUBLE_EQ(*rows[0].mean_loss, (3 * 0.5 + 0.75) / 4);
+  EXPECT_DOUBLE_EQ(*rows[1].mean_loss, 0.25);
+  EXPECT_DOUBLE_EQ(*rows[1].mean_distinct_fraction, 0.5);
+}
+
+TEST(ConfigAccumulator, EveryNetworkDivergedLeavesTheMeansEmpty) {
+  ConfigAccumulator acc;
+  acc.add(network(false, -1, std::nan(""), {4}, true), 4);
+  acc.add(network(false, -1, std::numeric_limits<double>::infinity(), {1}, true), 4);
+  const ConfigSummary s = acc.summary();
+  EXPECT_DOUBLE_EQ(s.diverged.rate, 1.0);
+  EXPECT_DOUBLE_EQ(s.broken.rate, 0.0);
+  EXPECT_DOUBLE_EQ(s.collapsed.rate, 0.0);
+  EXPECT_FALSE(s.eff_width.has_value());
+  EXPECT_FALSE(s.mean_final_loss.has_value());
+  EXPECT_FALSE(s.median_final_loss.has_value());
+}
+
+// cpu-ref's loss of a network with a huge logit can be finite and near double's maximum; the mean
+// of several such losses is finite although their sum is not.
+TEST(ConfigAccumulator, MeanLossOfHugeFiniteLossesDoesNotOverflow) {
+  ConfigAccumulator acc;
+  const double huge = 1e308;
+  for (int i = 0; i < 3; ++i) {
+    NetworkResult r = network(false, -1, huge, {1}, false);
+    r.trace = {TracePoint{0, huge, false, 0.25, false, true, false}};
+    acc.add(r, 4);
+  }
+  const ConfigSummary s = acc.summary();
+  ASSERT_TRUE(s.mean_final_loss.has_value());
+  EXPECT_TRUE(std::isfinite(*s.mean_final_loss));
+  EXPECT_NEAR(*s.mean_final_loss, huge, huge * 1e-15);
+  EXPECT_NEAR(*acc.trace_rows()[0].mean_loss, huge, huge * 1e-15);
 }
 
 TEST(ConfigAccumulator, NoSolvedNetworkMeansNoMedianEpoch) {

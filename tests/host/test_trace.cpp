@@ -125,15 +125,16 @@ TEST(LastTracedRow, MatchesSummaryAcrossInitsActivationsAndDepths) {
 }
 
 TEST(LastTracedRow, MatchesSummaryWhenSomeNetworksDiverge) {
-  // relu, depth 2, weights of standard deviation 1e102: the logit overflows for most replicates
-  // but not all (dead ReLUs keep some finite).
-  cli::GridOptions grid = small_grid("normal:1e102,normal:1", "relu,linear");
-  grid.depth = "2";
+  // relu, depth 6, weights of standard deviation 1e38 (near float's limit, the largest a scheme
+  // accepts): the logit overflows double for some replicates but not all (dead ReLUs keep the
+  // others finite).
+  cli::GridOptions grid = small_grid("normal:1e38,normal:1", "relu,linear");
+  grid.depth = "6";
   const SweepPlan plan = traced_plan(grid, "12", "20", 4);
   const Collector c = run_traced(plan);
   expect_last_row_matches_summary(plan, c);
   const ConfigSummary& s = c.summaries.at(0);
-  ASSERT_EQ(plan.configs[0].init.text, "normal:1e102");
+  ASSERT_EQ(plan.configs[0].init.text, "normal:1e38");
   ASSERT_GT(s.diverged.rate, 0.0) << "the test needs some diverged networks";
   ASSERT_LT(s.diverged.rate, 1.0) << "the test needs some finite networks";
 }
@@ -225,12 +226,12 @@ TEST_P(EpochBrokenAfterTraining, IsFirstTracedEpochWithEveryLayerSplit) {
 INSTANTIATE_TEST_SUITE_P(TraceEvery, EpochBrokenAfterTraining, ::testing::Values(1, 7, 50));
 
 TEST(EpochBroken, NotSetByADivergedNetwork) {
-  // Linear, depth 2, weights of standard deviation 1e200: finite and all distinct, but the logit
-  // overflows at epoch 0 and the parameters become non-finite after the first update. Diverged
-  // networks are never broken (docs/method.md §6), so the huge distinct weights must not mark a
-  // break.
-  cli::GridOptions grid = small_grid("normal:1e200", "linear");
-  grid.depth = "2";
+  // Linear, depth 8, weights of standard deviation 1e38: finite and all distinct, but the logit
+  // (about 1e38^9) overflows at epoch 0 and the parameters become non-finite after the first
+  // update. Diverged networks are never broken (docs/method.md §6), so the huge distinct weights
+  // must not mark a break.
+  cli::GridOptions grid = small_grid("normal:1e38", "linear");
+  grid.depth = "8";
   const Collector c = run_traced(traced_plan(grid, "3", "3", 1));
   for (const auto& [item, r] : c.networks) {
     ASSERT_FALSE(r.trace.empty());

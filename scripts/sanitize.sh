@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The sanitizer check (CI runs it after scripts/test.sh): builds the asan preset — host code, the
+# cpu engine's shared kernel code (kernels/*.cuh compiled by g++) included, with AddressSanitizer,
+# LeakSanitizer and UndefinedBehaviorSanitizer, CUDA left out — and runs the `cpu` tests under it.
+# Any report stops the process that made it (halt_on_error), and every report is also written to
+# a log file, so that one from a child process whose stderr a test captured still fails the run.
+# Extra arguments go to ctest, e.g. scripts/sanitize.sh -R BadInput.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+source scripts/setup-deps.sh
+symbreak_setup_deps
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+
+reports=$root/build/asan/sanitizer-reports
+rm -rf "$reports"
+mkdir -p "$reports"
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:log_path=$reports/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+status=0
+ctest --preset asan -L cpu -j "$jobs" "$@" || status=$?
+
+if compgen -G "$reports/*" >/dev/null; then
+  echo "sanitizer reports (in $reports):" >&2
+  for report in "$reports"/*; do
+    echo "== $report" >&2
+    head -n 60 "$report" >&2
+  done
+  exit 1
+fi
+echo "sanitizers: no report"
+exit "$status"
