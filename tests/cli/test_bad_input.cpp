@@ -527,14 +527,6 @@ TEST(BadInput, ConfigFileIsRead) {
   EXPECT_NE(csv.find("\nand,1,4,tanh,zeros,zeros,bce,0.5,0,0,3,2,"), std::string::npos) << csv;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
-}
-
 std::size_t field_count(const std::string& line) {
   return static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1;
 }

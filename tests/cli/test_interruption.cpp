@@ -22,14 +22,6 @@ namespace {
 using namespace symbreak::testing;
 using std::chrono::milliseconds;
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
-}
-
 // Fields of a CSV line; a quoted field ("fused-thread<d1,w4,i2>") may hold commas.
 std::size_t field_count(const std::string& line) {
   std::size_t fields = 1;
