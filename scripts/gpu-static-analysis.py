@@ -100,8 +100,9 @@ def find_nvcc():
 
 # As CMake builds kernels/ (CMakeLists.txt, cmake/SymbreakWarnings.cmake, the release preset), for
 # when no configured build tree is at hand; Random123 is found in /usr/include, which nvcc searches.
-BUILT_IN_FLAGS = ["-O3", "-DNDEBUG", "-std=c++20", f"-I{ROOT}",
-                  "-Xcompiler=-Wall,-Wextra,-Werror", "--Werror=all-warnings"]
+BUILT_IN_FLAGS = ["-O3", "-DNDEBUG", "-std=c++20", f"-I{ROOT}", "-fmad=false",
+                  "-Xcompiler=-ffp-contract=off", "-Xcompiler=-Wall,-Wextra,-Werror",
+                  "--Werror=all-warnings"]
 
 
 def cmake_flags(build_dir):
