@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "bench/bench_shapes.hpp"
-#include "host/cuda_devices.hpp"
-#include "host/engine.hpp"
-#include "host/network_result.hpp"
+#include "host/engines/cuda_devices.hpp"
+#include "host/engines/engine.hpp"
+#include "host/engines/network_result.hpp"
 
 namespace symbreak::bench {
 namespace {

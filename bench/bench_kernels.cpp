@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "bench/bench_shapes.hpp"
-#include "host/cpu_engine.hpp"
-#include "host/cuda_devices.hpp"
-#include "host/float_engine.hpp"
+#include "host/engines/cpu_engine.hpp"
+#include "host/engines/cuda_devices.hpp"
+#include "host/engines/float_engine.hpp"
 #include "kernels/init_params.cuh"
 #include "kernels/kernel_choice.cuh"
 #include "kernels/metrics.cuh"

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <string_view>
 
-#include "host/config.hpp"
-#include "host/parallel_for.hpp"
-#include "host/sweep_grid.hpp"
-#include "host/sweep_plan.hpp"
+#include "host/config/config.hpp"
+#include "host/sweep/parallel_for.hpp"
+#include "host/sweep/sweep_grid.hpp"
+#include "host/sweep/sweep_plan.hpp"
 
 namespace symbreak::bench {
 

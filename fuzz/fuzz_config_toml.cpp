@@ -13,7 +13,7 @@
 #include "host/cli/config_file.hpp"
 #include "host/cli/grid_options.hpp"
 #include "host/cli/run_options.hpp"
-#include "host/usage_error.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "host/init_scheme_names.hpp"
-#include "host/usage_error.hpp"
+#include "host/config/init_scheme_names.hpp"
+#include "host/config/usage_error.hpp"
 #include "number_grammar.hpp"
 
 namespace {

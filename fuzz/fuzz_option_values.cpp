@@ -14,9 +14,9 @@
 
 #include "host/cli/grid_options.hpp"
 #include "host/cli/run_options.hpp"
-#include "host/sweep_grid.hpp"
-#include "host/task.hpp"
-#include "host/usage_error.hpp"
+#include "host/sweep/sweep_grid.hpp"
+#include "host/config/task.hpp"
+#include "host/config/usage_error.hpp"
 #include "number_grammar.hpp"
 
 namespace {

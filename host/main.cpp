@@ -7,11 +7,11 @@
 #include <iostream>
 #include <string>
 
-#include "cli/devices_command.hpp"
-#include "cli/sweep_command.hpp"
-#include "cli/verify_command.hpp"
-#include "cli/version_command.hpp"
-#include "usage_error.hpp"
+#include "host/cli/devices_command.hpp"
+#include "host/cli/sweep_command.hpp"
+#include "host/cli/verify_command.hpp"
+#include "host/cli/version_command.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Initialisation schemes of docs/method.md §5 as plain values that can be copied to the GPU.
-// Parsing and printing of their command-line names lives in host/init_scheme_names.
+// Parsing and printing of their command-line names lives in host/config/init_scheme_names.
 #pragma once
 
 #include <cstdint>

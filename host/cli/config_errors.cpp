@@ -1,5 +1,5 @@
 // Locating a key in a config file and formatting the one-line message about it.
-#include "config_errors.hpp"
+#include "host/cli/config_errors.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -7,7 +7,7 @@
 #include <cctype>
 #include <fstream>
 
-#include "../usage_error.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace symbreak::cli {
 namespace {

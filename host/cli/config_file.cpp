@@ -1,11 +1,11 @@
 // Reads a TOML config file into a subcommand's options with CLI11's ConfigTOML.
-#include "config_file.hpp"
+#include "host/cli/config_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <vector>
 
-#include "config_errors.hpp"
+#include "host/cli/config_errors.hpp"
 
 namespace symbreak::cli {
 

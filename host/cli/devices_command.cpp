@@ -1,14 +1,14 @@
 // Reports hardware as found; a missing driver or device is a normal answer here.
-#include "devices_command.hpp"
+#include "host/cli/devices_command.hpp"
 
 #include <cstdio>
 #include <fstream>
 #include <string>
 
-#include "../cuda_devices.hpp"
-#include "../engine.hpp"
-#include "../memory_budget.hpp"
-#include "../parallel_for.hpp"
+#include "host/engines/cuda_devices.hpp"
+#include "host/engines/engine.hpp"
+#include "host/sweep/memory_budget.hpp"
+#include "host/sweep/parallel_for.hpp"
 
 namespace symbreak::cli {
 namespace {

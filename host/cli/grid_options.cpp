@@ -1,13 +1,13 @@
 // Registration and parsing of the grid options.
-#include "grid_options.hpp"
+#include "host/cli/grid_options.hpp"
 
 #include <cmath>
 #include <limits>
 
-#include "../activation_loss_names.hpp"
-#include "../number_parse.hpp"
-#include "../task.hpp"
-#include "list_parse.hpp"
+#include "host/config/activation_loss_names.hpp"
+#include "host/config/number_parse.hpp"
+#include "host/config/task.hpp"
+#include "host/cli/list_parse.hpp"
 
 namespace symbreak::cli {
 

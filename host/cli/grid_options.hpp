@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "../sweep_grid.hpp"
+#include "host/sweep/sweep_grid.hpp"
 
 namespace symbreak::cli {
 

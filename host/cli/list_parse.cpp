@@ -1,8 +1,8 @@
 // Splitting and number checks for list-valued options.
-#include "list_parse.hpp"
+#include "host/cli/list_parse.hpp"
 
-#include "../number_parse.hpp"
-#include "../usage_error.hpp"
+#include "host/config/number_parse.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace symbreak::cli {
 

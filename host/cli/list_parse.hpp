@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../usage_error.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace symbreak::cli {
 

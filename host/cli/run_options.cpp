@@ -1,11 +1,11 @@
 // Registration and range checks of the run options.
-#include "run_options.hpp"
+#include "host/cli/run_options.hpp"
 
 #include <limits>
 
-#include "../number_parse.hpp"
-#include "../sweep_grid.hpp"
-#include "../usage_error.hpp"
+#include "host/config/number_parse.hpp"
+#include "host/sweep/sweep_grid.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace symbreak::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "../config.hpp"
+#include "host/config/config.hpp"
 
 namespace symbreak::cli {
 

@@ -1,7 +1,7 @@
 // Validates everything (names, ranges, memory, output files) before training starts, then streams
 // results into the outputs: regular files are replaced only at the end, devices, FIFOs and
 // standard output are written as results arrive (output_file.hpp).
-#include "sweep_command.hpp"
+#include "host/cli/sweep_command.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -13,18 +13,18 @@
 #include <utility>
 #include <vector>
 
-#include "../csv_writer.hpp"
-#include "../engine.hpp"
-#include "../memory_budget.hpp"
-#include "../number_parse.hpp"
-#include "../output_file.hpp"
-#include "../reading.hpp"
-#include "../stop_request.hpp"
-#include "../summary_table.hpp"
-#include "../sweep_runner.hpp"
-#include "../usage_error.hpp"
-#include "config_file.hpp"
-#include "config_errors.hpp"
+#include "host/report/csv_writer.hpp"
+#include "host/engines/engine.hpp"
+#include "host/sweep/memory_budget.hpp"
+#include "host/config/number_parse.hpp"
+#include "host/report/output_file.hpp"
+#include "host/report/reading.hpp"
+#include "host/sweep/stop_request.hpp"
+#include "host/report/summary_table.hpp"
+#include "host/sweep/sweep_runner.hpp"
+#include "host/config/usage_error.hpp"
+#include "host/cli/config_file.hpp"
+#include "host/cli/config_errors.hpp"
 
 namespace symbreak::cli {
 namespace {

@@ -1,20 +1,20 @@
 // Trains only the sampled replicates (0 ... K-1 of every configuration) with both engines, so a
 // verification costs K networks per configuration twice.
-#include "verify_command.hpp"
+#include "host/cli/verify_command.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 
-#include "../engine.hpp"
-#include "../exact_comparison.hpp"
-#include "../memory_budget.hpp"
-#include "../number_parse.hpp"
-#include "../stop_request.hpp"
-#include "../sweep_runner.hpp"
-#include "../usage_error.hpp"
-#include "../verification.hpp"
+#include "host/engines/engine.hpp"
+#include "host/verify/exact_comparison.hpp"
+#include "host/sweep/memory_budget.hpp"
+#include "host/config/number_parse.hpp"
+#include "host/sweep/stop_request.hpp"
+#include "host/sweep/sweep_runner.hpp"
+#include "host/config/usage_error.hpp"
+#include "host/verify/verification.hpp"
 
 namespace symbreak::cli {
 namespace {

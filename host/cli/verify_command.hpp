@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "grid_options.hpp"
-#include "run_options.hpp"
+#include "host/cli/grid_options.hpp"
+#include "host/cli/run_options.hpp"
 
 namespace symbreak::cli {
 

@@ -1,5 +1,5 @@
 // Formats BuildInfo; the flag throws CLI11's CallForVersion, which main() prints and exits 0 on.
-#include "version_command.hpp"
+#include "host/cli/version_command.hpp"
 
 namespace symbreak::cli {
 namespace {

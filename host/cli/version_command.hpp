@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "../build_info.hpp"
+#include "host/build_info.hpp"
 
 namespace symbreak::cli {
 

@@ -2,7 +2,7 @@
 // (docs/method.md §9): tasks with 2, 3 and 5 inputs, depths 1-3 (so the per-thread, per-warp and
 // layered kernels all run), awkward widths up to 32, every activation, loss and initialisation
 // family, full batch and minibatches, with and without momentum. Shared by
-// tests/host/test_cpu_engine and tests/host/test_cuda_engines_gpu, so both engines face the same
+// tests/host/engines/test_cpu_engine and tests/host/engines/test_cuda_engines_gpu, so both engines face the same
 // grid.
 #pragma once
 
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "host/init_scheme_names.hpp"
-#include "host/sweep_plan.hpp"
-#include "host/task.hpp"
-#include "host/verification.hpp"
+#include "host/config/init_scheme_names.hpp"
+#include "host/sweep/sweep_plan.hpp"
+#include "host/config/task.hpp"
+#include "host/verify/verification.hpp"
 
 namespace symbreak {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "host/sweep_runner.hpp"
+#include "host/sweep/sweep_runner.hpp"
 
 namespace symbreak {
 

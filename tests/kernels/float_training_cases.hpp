@@ -28,10 +28,10 @@
 #include <string>
 #include <vector>
 
-#include "host/activation_loss_names.hpp"
-#include "host/config.hpp"
-#include "host/cpu_reference.hpp"
-#include "host/task.hpp"
+#include "host/config/activation_loss_names.hpp"
+#include "host/config/config.hpp"
+#include "host/engines/cpu_reference.hpp"
+#include "host/config/task.hpp"
 #include "kernels/train_job.cuh"
 
 namespace symbreak {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "host/init_scheme_names.hpp"
+#include "host/config/init_scheme_names.hpp"
 
 namespace symbreak {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "host/reference_metrics.hpp"
+#include "host/engines/reference_metrics.hpp"
 
 namespace symbreak {
 namespace {

@@ -1,0 +1,41 @@
+// Maps activation and loss names to their enums and back.
+#include "host/config/activation_loss_names.hpp"
+
+#include <array>
+#include <string>
+
+#include "host/config/usage_error.hpp"
+
+namespace symbreak {
+namespace {
+
+constexpr std::array<std::string_view, kActivationCount> kActivationNames = {
+    "sigmoid", "tanh", "relu", "leaky_relu", "linear"};
+constexpr std::array<std::string_view, 2> kLossNames = {"bce", "mse"};
+
+}  // namespace
+
+std::string_view activation_name(Activation f) {
+  return kActivationNames[static_cast<int>(f)];
+}
+
+Activation parse_activation(std::string_view name) {
+  for (int i = 0; i < kActivationCount; ++i) {
+    if (kActivationNames[i] == name) return static_cast<Activation>(i);
+  }
+  throw UsageError("unknown activation '" + std::string(name) +
+                   "'; accepted: sigmoid, tanh, relu, leaky_relu, linear");
+}
+
+std::string_view loss_name(Loss loss) {
+  return kLossNames[static_cast<int>(loss)];
+}
+
+Loss parse_loss(std::string_view name) {
+  for (int i = 0; i < 2; ++i) {
+    if (kLossNames[i] == name) return static_cast<Loss>(i);
+  }
+  throw UsageError("unknown loss '" + std::string(name) + "'; accepted: bce, mse");
+}
+
+}  // namespace symbreak

@@ -1,0 +1,41 @@
+// One point of the sweep grid (docs/method.md §7): everything that defines how its networks are
+// trained, except the replicate. Run-wide settings (epochs, seeds, seed, tol) live in RunSettings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/activation.cuh"
+#include "kernels/loss.cuh"
+#include "kernels/network_shape.cuh"
+#include "host/config/init_scheme_names.hpp"
+
+namespace symbreak {
+
+struct Config {
+  int task = 0;  // index into SweepPlan::tasks
+  int depth = 1;
+  int width = 4;
+  Activation activation = Activation::tanh;
+  InitChoice init;  // the weight scheme, and the W/B form's bias when given
+  BiasChoice bias;  // the bias scheme in effect: W/B's B, else --bias-init
+  Loss loss = Loss::bce;
+  double lr = 0.5;
+  double momentum = 0.0;
+  int batch = 0;  // 0 = full batch
+};
+
+struct RunSettings {
+  int epochs = 1000;
+  std::int64_t seeds = 1;  // replicates per configuration
+  std::uint32_t seed = 0;  // the global seed of docs/method.md §5
+  double tol = 1e-6;       // τ of the tie rule, docs/method.md §6
+  int trace_every = 0;     // K of --trace-every; 0 = no trace
+};
+
+// Samples per update: a batch of 0 or larger than n is the full batch (docs/method.md §4).
+inline int effective_batch(int batch, int samples) {
+  return batch <= 0 || batch > samples ? samples : batch;
+}
+
+}  // namespace symbreak

@@ -1,0 +1,24 @@
+// The columns that identify a configuration (task ... epochs), as text, for the CSV files, the
+// table and the reading: one definition of how a configuration is named.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/sweep/sweep_plan.hpp"
+
+namespace symbreak {
+
+struct ConfigColumn {
+  std::string_view name;                                  // CSV column name
+  std::string (*value)(const SweepPlan&, const Config&);  // as written on the command line
+};
+
+// task, depth, width, activation, init, bias_init, loss, lr, momentum, batch, epochs.
+const std::vector<ConfigColumn>& config_columns();
+
+// The columns whose value differs between configurations of the plan.
+std::vector<ConfigColumn> varying_columns(const SweepPlan& plan);
+
+}  // namespace symbreak

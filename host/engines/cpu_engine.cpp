@@ -1,0 +1,131 @@
+// The host backend of FloatEngine: parameters in std::vectors, one network per task of a
+// parallel_for, each trained by the kernel the CUDA engine would pick for it.
+#include "host/engines/cpu_engine.hpp"
+
+#include <vector>
+
+#include "kernels/for_each.cuh"
+#include "kernels/fused_thread.cuh"
+#include "kernels/fused_warp.cuh"
+#include "kernels/layered_train.cuh"
+#include "host/engines/float_engine.hpp"
+#include "host/sweep/parallel_for.hpp"
+
+namespace symbreak {
+namespace {
+
+// Trains one network with the per-warp function on the host (HostWarp holds all 32 lanes).
+void train_warp(const TrainJob& job, EpochSegment segment, float* p, float* v, TrainState& st) {
+  const bool momentum = job.momentum != 0.0f;
+  if (job.shape.depth == 1) {
+    momentum ? fused_warp_train<HostWarp, 1, true>(job, segment, p, v, st)
+             : fused_warp_train<HostWarp, 1, false>(job, segment, p, v, st);
+  } else {
+    momentum ? fused_warp_train<HostWarp, 2, true>(job, segment, p, v, st)
+             : fused_warp_train<HostWarp, 2, false>(job, segment, p, v, st);
+  }
+}
+
+// Trains one network with the layered element operations, as a batch of one network.
+void train_layered(const TrainJob& job, EpochSegment segment, float* p, float* v, TrainState& st) {
+  LayeredBatch b;
+  b.job = job;
+  b.networks = 1;
+  b.capacity = job.batch;
+  std::vector<float> z, a, delta;
+  b.params = p;
+  b.velocity = v;
+  z.resize(b.total_units());
+  a.resize(z.size());
+  delta.resize(z.size());
+  b.z = z.data();
+  b.a = a.data();
+  b.delta = delta.data();
+  float loss_sum = 0.0f;
+  int correct = 0;
+  b.loss_sum = &loss_sum;
+  b.correct = &correct;
+  b.state = &st;
+  const HostExecutor exec;
+  layered_train(exec, CustomProducts<HostExecutor>{exec}, b, segment);
+}
+
+class CpuBackend final : public FloatBackend {
+ public:
+  explicit CpuBackend(int threads) : threads_(threads) {}
+
+  void load(const FloatChunk& chunk, const std::vector<FloatTask>& tasks) override {
+    chunk_ = &chunk;
+    jobs_ = chunk.jobs;
+    for (std::size_t j = 0; j < jobs_.size(); ++j) {
+      jobs_[j].x = tasks[chunk.job_task[j]].x.data();
+      jobs_[j].y = tasks[chunk.job_task[j]].y.data();
+    }
+    initial_parameters(chunk, threads_, params_);
+    velocity_.assign(chunk.parameter_total, 0.0f);
+    states_.assign(chunk.job_of.size(), TrainState{});
+    initial_ = params_;
+  }
+
+  void train(EpochSegment segment) override {
+    const FloatChunk& chunk = *chunk_;
+    parallel_for(static_cast<std::int64_t>(chunk.job_of.size()), threads_, [&](std::int64_t k) {
+      const int j = chunk.job_of[k];
+      const TrainJob& job = jobs_[j];
+      float* p = params_.data() + chunk.offset[k];
+      float* v = velocity_.data() + chunk.offset[k];
+      TrainState& st = states_[k];
+      train_network_on_host(job, chunk.kernels[j], segment, p, v, st);
+    });
+  }
+
+  void measure(double tol, std::vector<NetworkMeasure>& out, std::vector<int>& distinct) override {
+    const FloatChunk& chunk = *chunk_;
+    const auto count = static_cast<std::int64_t>(chunk.job_of.size());
+    out.resize(count);
+    distinct.assign(chunk.depth_total, 0);
+    parallel_for(count, threads_, [&](std::int64_t k) {
+      const NetworkShape& shape = jobs_[chunk.job_of[k]].shape;
+      std::vector<int> parent(shape.width);
+      std::vector<double> norm(shape.width);
+      out[k].state = states_[k];
+      out[k].metrics = measure_network(
+          shape, params_.data() + chunk.offset[k], initial_.data() + chunk.offset[k], tol,
+          distinct.data() + chunk.depth_offset[k], parent.data(), norm.data());
+    });
+  }
+
+  double memory_budget() const override { return 1e9; }
+
+ private:
+  int threads_;
+  const FloatChunk* chunk_ = nullptr;
+  std::vector<TrainJob> jobs_;
+  std::vector<float> params_, velocity_, initial_;
+  std::vector<TrainState> states_;
+};
+
+}  // namespace
+
+void train_network_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment,
+                           float* params, float* velocity, TrainState& state) {
+  switch (choice.kind) {
+    case KernelKind::fused_thread:
+      dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
+        fused_thread_train<D, W, I, M>(job, segment, params, velocity, state);
+      });
+      break;
+    case KernelKind::fused_warp:
+      train_warp(job, segment, params, velocity, state);
+      break;
+    case KernelKind::layered:
+      train_layered(job, segment, params, velocity, state);
+      break;
+  }
+}
+
+std::unique_ptr<Engine> make_cpu_engine(int threads) {
+  return std::make_unique<FloatEngine>("cpu", std::make_unique<CpuBackend>(threads), false);
+}
+
+}  // namespace symbreak

@@ -1,0 +1,263 @@
+// The reference trainer: per sample forward and backward in double, written for reading, not
+// speed. The only parallelism is across networks, in CpuReferenceEngine::train.
+#include "host/engines/cpu_reference.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "kernels/init_params.cuh"
+#include "host/sweep/parallel_for.hpp"
+#include "host/engines/reference_metrics.hpp"
+
+namespace symbreak {
+namespace {
+
+double sigmoid(double z) {
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+double activation_value(Activation f, double z) {
+  switch (f) {
+    case Activation::sigmoid:
+      return sigmoid(z);
+    case Activation::tanh:
+      return std::tanh(z);
+    case Activation::relu:
+      return z > 0.0 ? z : 0.0;
+    case Activation::leaky_relu:
+      return z > 0.0 ? z : 0.01 * z;
+    case Activation::linear:
+      return z;
+  }
+  return z;
+}
+
+double activation_slope(Activation f, double z) {
+  switch (f) {
+    case Activation::sigmoid:
+      return sigmoid(z) * (1.0 - sigmoid(z));
+    case Activation::tanh:
+      return 1.0 - std::tanh(z) * std::tanh(z);
+    case Activation::relu:
+      return z > 0.0 ? 1.0 : 0.0;  // f'(0) = 0, as in PyTorch
+    case Activation::leaky_relu:
+      return z > 0.0 ? 1.0 : 0.01;
+    case Activation::linear:
+      return 1.0;
+  }
+  return 1.0;
+}
+
+// ℓ(z, y) for the output logit z (docs/method.md §3); softplus written to avoid overflow.
+double loss_value(Loss loss, double z, double y) {
+  if (loss == Loss::bce) return std::max(z, 0.0) + std::log1p(std::exp(-std::fabs(z))) - y * z;
+  const double e = sigmoid(z) - y;
+  return 0.5 * e * e;
+}
+
+double loss_slope(Loss loss, double z, double y) {
+  const double p = sigmoid(z);
+  return loss == Loss::bce ? p - y : (p - y) * p * (1.0 - p);
+}
+
+// One network's forward and backward passes over the samples of a task.
+class ReferenceNetwork {
+ public:
+  ReferenceNetwork(const Task& task, const NetworkShape& shape, Activation activation, Loss loss)
+      : task_(task), shape_(shape), activation_(activation), loss_(loss) {
+    z_.resize(shape.layers() + 1);
+    a_.resize(shape.layers() + 1);
+    delta_.resize(shape.layers() + 1);
+    for (int l = 0; l <= shape.layers(); ++l) {
+      z_[l].resize(shape.units(l));
+      a_[l].resize(shape.units(l));
+      delta_[l].resize(shape.units(l));
+    }
+  }
+
+  // Returns the output logit for sample s; keeps z and a of every layer for backward().
+  double forward(std::span<const double> params, int s) {
+    for (int j = 0; j < shape_.inputs; ++j)
+      a_[0][j] = task_.x[static_cast<std::size_t>(s) * shape_.inputs + j];
+    for (int l = 1; l <= shape_.layers(); ++l) {
+      const double* w = params.data() + shape_.weight_offset(l);
+      const double* b = params.data() + shape_.bias_offset(l);
+      const int fan_in = shape_.units(l - 1);
+      for (int i = 0; i < shape_.units(l); ++i) {
+        double sum = b[i];
+        for (int j = 0; j < fan_in; ++j)
+          sum += w[static_cast<std::int64_t>(i) * fan_in + j] * a_[l - 1][j];
+        z_[l][i] = sum;
+        a_[l][i] = l == shape_.layers() ? sigmoid(sum) : activation_value(activation_, sum);
+      }
+    }
+    return z_[shape_.layers()][0];
+  }
+
+  // Adds sample s's gradient to `grad` after forward(params, s); returns the sample's loss.
+  double backward(std::span<const double> params, int s, std::span<double> grad) {
+    const int out = shape_.layers();
+    const double y = task_.target[s];
+    const double z = z_[out][0];
+    delta_[out][0] = loss_slope(loss_, z, y);
+    for (int l = out; l >= 1; --l) {
+      const int fan_in = shape_.units(l - 1);
+      const double* w = params.data() + shape_.weight_offset(l);
+      double* gw = grad.data() + shape_.weight_offset(l);
+      double* gb = grad.data() + shape_.bias_offset(l);
+      for (int i = 0; i < shape_.units(l); ++i) {
+        for (int j = 0; j < fan_in; ++j)
+          gw[static_cast<std::int64_t>(i) * fan_in + j] += delta_[l][i] * a_[l - 1][j];
+        gb[i] += delta_[l][i];
+      }
+      if (l == 1) break;
+      for (int j = 0; j < fan_in; ++j) {
+        double sum = 0.0;
+        for (int i = 0; i < shape_.units(l); ++i)
+          sum += w[static_cast<std::int64_t>(i) * fan_in + j] * delta_[l][i];
+        delta_[l - 1][j] = sum * activation_slope(activation_, z_[l - 1][j]);
+      }
+    }
+    return loss_value(loss_, z, y);
+  }
+
+  double sample_loss(double z, int s) const { return loss_value(loss_, z, task_.target[s]); }
+  bool correct(double z, int s) const { return (z > 0.0) == (task_.target[s] > 0.5); }
+
+ private:
+  const Task& task_;
+  NetworkShape shape_;
+  Activation activation_;
+  Loss loss_;
+  std::vector<std::vector<double>> z_, a_, delta_;  // [layer][unit] for the current sample
+};
+
+struct Evaluation {
+  double loss = 0.0;
+  int correct = 0;
+};
+
+Evaluation evaluate(ReferenceNetwork& net, std::span<const double> params, int samples) {
+  Evaluation e;
+  for (int s = 0; s < samples; ++s) {
+    const double z = net.forward(params, s);
+    e.loss += net.sample_loss(z, s);
+    e.correct += net.correct(z, s) ? 1 : 0;
+  }
+  e.loss /= samples;
+  return e;
+}
+
+bool all_finite(std::span<const double> values) {
+  return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+}
+
+TracePoint trace_point(int epoch, const Evaluation& e, int samples, const NetworkShape& shape,
+                       std::span<const double> params, std::vector<int> distinct) {
+  NetworkResult r;
+  r.distinct = std::move(distinct);
+  r.diverged = !std::isfinite(e.loss) || !all_finite(params);
+  set_symmetry_verdicts(r, shape.width);
+  double fraction = 0.0;
+  for (const int d : r.distinct)
+    fraction += static_cast<double>(d) / shape.width;
+  return TracePoint{
+      epoch,       e.loss,    !r.diverged && e.correct == samples, fraction / shape.depth, r.broken,
+      r.collapsed, r.diverged};
+}
+
+bool every_layer_split(std::span<const int> distinct) {
+  return std::all_of(distinct.begin(), distinct.end(), [](int d) { return d > 1; });
+}
+
+}  // namespace
+
+std::vector<double> reference_initial_parameters(const SweepPlan& plan, WorkItem item) {
+  const Config& c = plan.configs[item.config];
+  const NetworkShape shape = plan.shape_of(c);
+  std::vector<double> params(shape.parameter_count());
+  init_network(c.init.weights, c.bias.bias, shape, DrawKey{plan.run.seed, item.replicate},
+               params.data());
+  return params;
+}
+
+NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
+  const Config& c = plan.configs[item.config];
+  const Task& task = plan.task_of(c);
+  const NetworkShape shape = plan.shape_of(c);
+  const RunSettings& run = plan.run;
+  const int n = task.samples;
+  const int batch = effective_batch(c.batch, n);
+
+  std::vector<double> params = reference_initial_parameters(plan, item);
+  const std::vector<double> initial = params;
+  std::vector<double> velocity(params.size(), 0.0);
+  std::vector<double> grad(params.size());
+  ReferenceNetwork net(task, shape, c.activation, c.loss);
+
+  NetworkResult result;
+  Evaluation last;
+  for (int epoch = 0;; ++epoch) {
+    // The parameters after `epoch` epochs.
+    last = evaluate(net, params, n);
+    if (last.correct == n && result.epoch_solved < 0) result.epoch_solved = epoch;
+    const bool traced =
+        run.trace_every > 0 && (epoch % run.trace_every == 0 || epoch == run.epochs);
+    if (traced) {
+      std::vector<int> distinct = distinct_neurons(shape, params, run.tol);
+      const bool split = every_layer_split(distinct);
+      TracePoint point = trace_point(epoch, last, n, shape, params, std::move(distinct));
+      // A diverged network is not broken (docs/method.md §6): finite but huge weights with an
+      // overflowed loss are all distinct, and must not mark the epoch the symmetry broke.
+      if (result.epoch_broken < 0 && split && !point.diverged) result.epoch_broken = epoch;
+      result.trace.push_back(point);
+    }
+    if (epoch == run.epochs) break;
+    for (int first = 0; first < n; first += batch) {
+      const int count = std::min(batch, n - first);
+      std::fill(grad.begin(), grad.end(), 0.0);
+      for (int s = first; s < first + count; ++s) {
+        net.forward(params, s);
+        net.backward(params, s, grad);
+      }
+      for (std::size_t k = 0; k < params.size(); ++k) {
+        velocity[k] = c.momentum * velocity[k] + grad[k] / count;
+        params[k] -= c.lr * velocity[k];
+      }
+    }
+  }
+
+  result.final_loss = last.loss;
+  result.accuracy = static_cast<double>(last.correct) / n;
+  result.diverged = !std::isfinite(last.loss) || !all_finite(params);
+  result.solved = !result.diverged && last.correct == n;
+  result.distinct = distinct_neurons(shape, params, run.tol);
+  set_symmetry_verdicts(result, shape.width);
+  result.frozen = !result.diverged && weights_unchanged(shape, params, initial);
+  return result;
+}
+
+LossAndGradient reference_loss_and_gradient(const Task& task, const NetworkShape& shape,
+                                            Activation activation, Loss loss,
+                                            std::span<const double> params, int first, int count) {
+  ReferenceNetwork net(task, shape, activation, loss);
+  LossAndGradient out;
+  out.gradient.assign(params.size(), 0.0);
+  for (int s = first; s < first + count; ++s) {
+    net.forward(params, s);
+    out.loss += net.backward(params, s, out.gradient);
+  }
+  out.loss /= count;
+  for (double& g : out.gradient)
+    g /= count;
+  return out;
+}
+
+void CpuReferenceEngine::train(const SweepPlan& plan, std::span<const WorkItem> items,
+                               std::span<NetworkResult> out) {
+  parallel_for(static_cast<std::int64_t>(items.size()), threads_,
+               [&](std::int64_t i) { out[i] = train_reference_network(plan, items[i]); });
+}
+
+}  // namespace symbreak

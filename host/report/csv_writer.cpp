@@ -1,0 +1,152 @@
+// Builds CSV rows as strings; files are written through OutputFile by the caller.
+#include "host/report/csv_writer.hpp"
+
+#include <charconv>
+
+#include "host/config/config_columns.hpp"
+
+namespace symbreak {
+namespace {
+
+// Columns that identify a configuration, shared by all three files.
+std::string config_key_header() {
+  std::string header;
+  for (const ConfigColumn& column : config_columns()) {
+    if (!header.empty()) header += ',';
+    header += column.name;
+  }
+  return header;
+}
+
+std::string join(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    line += fields[i];
+  }
+  return line + '\n';
+}
+
+// Scheme and task names never contain commas or quotes (lists are split on commas), but a CSV
+// writer should not rely on that.
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::vector<std::string> config_key(const SweepPlan& plan, const Config& c) {
+  std::vector<std::string> fields;
+  for (const ConfigColumn& column : config_columns())
+    fields.push_back(csv_field(column.value(plan, c)));
+  return fields;
+}
+
+std::string bool_field(bool value) {
+  return value ? "1" : "0";
+}
+
+}  // namespace
+
+std::string format_number(double value) {
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc() ? std::string(buffer, end) : std::string("nan");
+}
+
+std::string format_number(std::optional<double> value) {
+  return value ? format_number(*value) : std::string();
+}
+
+const std::vector<std::string_view>& config_csv_columns() {
+  static const std::vector<std::string_view> columns = {
+      "task", "depth", "width", "activation", "init", "bias_init", "loss", "lr", "momentum",
+      "batch", "epochs", "n", "solved_rate", "solved_lo", "solved_hi", "broken_rate", "broken_lo",
+      "broken_hi", "collapsed_rate", "frozen_rate", "diverged_rate", "eff_width",
+      "median_epoch_solved", "mean_final_loss", "engine",
+      // symbreak's additions, after the 25 stable columns of docs/method.md §8.1:
+      "collapsed_lo", "collapsed_hi", "frozen_lo", "frozen_hi", "diverged_lo", "diverged_hi",
+      "median_final_loss", "seed", "tol", "kernel"};
+  return columns;
+}
+
+std::string config_csv_header() {
+  std::vector<std::string> names(config_csv_columns().begin(), config_csv_columns().end());
+  return join(names);
+}
+
+std::string config_csv_row(const SweepPlan& plan, const Config& config, const ConfigSummary& s,
+                           std::string_view engine, std::string_view kernel) {
+  std::vector<std::string> f = config_key(plan, config);
+  const auto rate = [&f](const Rate& r, bool with_interval) {
+    f.push_back(format_number(r.rate));
+    if (with_interval) {
+      f.push_back(format_number(r.ci.lo));
+      f.push_back(format_number(r.ci.hi));
+    }
+  };
+  f.push_back(std::to_string(s.n));
+  rate(s.solved, true);
+  rate(s.broken, true);
+  rate(s.collapsed, false);
+  rate(s.frozen, false);
+  rate(s.diverged, false);
+  f.push_back(format_number(s.eff_width));
+  f.push_back(format_number(s.median_epoch_solved));
+  f.push_back(format_number(s.mean_final_loss));
+  f.push_back(csv_field(engine));
+  for (const Rate* r : {&s.collapsed, &s.frozen, &s.diverged}) {
+    f.push_back(format_number(r->ci.lo));
+    f.push_back(format_number(r->ci.hi));
+  }
+  f.push_back(format_number(s.median_final_loss));
+  f.push_back(std::to_string(plan.run.seed));
+  f.push_back(format_number(plan.run.tol));
+  f.push_back(csv_field(kernel));
+  return join(f);
+}
+
+std::string network_csv_header(bool traced) {
+  return config_key_header() +
+         ",replicate,seed,final_loss,accuracy,solved,epoch_solved,distinct,broken,collapsed,frozen,"
+         "diverged" +
+         (traced ? ",epoch_broken" : "") + ",engine\n";
+}
+
+std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& r,
+                            std::string_view engine, bool traced) {
+  std::vector<std::string> f = config_key(plan, plan.configs[item.config]);
+  std::string distinct;
+  for (std::size_t l = 0; l < r.distinct.size(); ++l) {
+    if (l > 0) distinct += ';';
+    distinct += std::to_string(r.distinct[l]);
+  }
+  f.insert(f.end(), {std::to_string(item.replicate), std::to_string(plan.run.seed),
+                     format_number(r.final_loss), format_number(r.accuracy), bool_field(r.solved),
+                     std::to_string(r.epoch_solved), distinct, bool_field(r.broken),
+                     bool_field(r.collapsed), bool_field(r.frozen), bool_field(r.diverged)});
+  if (traced) f.push_back(std::to_string(r.epoch_broken));
+  f.push_back(csv_field(engine));
+  return join(f);
+}
+
+std::string trace_csv_header() {
+  return config_key_header() +
+         ",epoch,n,mean_loss,solved_fraction,eff_width,broken_fraction,collapsed_fraction,engine\n";
+}
+
+std::string trace_csv_row(const SweepPlan& plan, const Config& config, const TraceRow& row,
+                          std::string_view engine) {
+  std::vector<std::string> f = config_key(plan, config);
+  f.insert(f.end(), {std::to_string(row.epoch), std::to_string(row.n), format_number(row.mean_loss),
+                     format_number(row.solved_fraction), format_number(row.mean_distinct_fraction),
+                     format_number(row.broken_fraction), format_number(row.collapsed_fraction),
+                     csv_field(engine)});
+  return join(f);
+}
+
+}  // namespace symbreak

@@ -1,0 +1,81 @@
+// A deliberately rough model: it counts the arrays that grow with the sweep and ignores constant
+// overheads, which is enough to tell a large sweep from an impossible one.
+#include "host/sweep/memory_budget.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <string>
+
+#include "host/engines/network_result.hpp"
+#include "host/sweep/parallel_for.hpp"
+#include "host/config/usage_error.hpp"
+
+namespace symbreak {
+namespace {
+
+std::string gib(double bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return buffer;
+}
+
+int traced_epochs(const RunSettings& run) {
+  return run.trace_every > 0 ? run.epochs / run.trace_every + 2 : 0;
+}
+
+}  // namespace
+
+double physical_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::int64_t chunk_items) {
+  double per_network_work = 0.0;  // one network in training: parameters, state, activations
+  int max_depth = 1;
+  for (const Config& c : plan.configs) {
+    const NetworkShape shape = plan.shape_of(c);
+    const double params = static_cast<double>(shape.parameter_count());
+    const double units = static_cast<double>(shape.depth) * shape.width + shape.inputs + 1;
+    per_network_work = std::max(per_network_work, 8.0 * (5.0 * params + 3.0 * units) +
+                                                      (c.width > 0 ? 8.0 * c.width * c.width : 0));
+    max_depth = std::max(max_depth, c.depth);
+  }
+  const double per_result = sizeof(NetworkResult) + 4.0 * max_depth +
+                            sizeof(TracePoint) * static_cast<double>(traced_epochs(plan.run));
+  // A configuration keeps two numbers per replicate until it is complete.
+  const double per_open_config = 32.0 * static_cast<double>(plan.run.seeds);
+  const double configs = static_cast<double>(plan.configs.size());
+  MemoryEstimate e;
+  // threads = 0 means every core (resolve_thread_count), not "no network in training".
+  e.bytes = resolve_thread_count(threads) * per_network_work +
+            static_cast<double>(chunk_items) * per_result + 2.0 * per_open_config +
+            configs * (sizeof(Config) + 128.0);
+  e.limit_bytes = physical_memory_bytes() / 2.0;
+  return e;
+}
+
+void check_grid_fits(std::int64_t configurations, std::int64_t seeds) {
+  const double limit = physical_memory_bytes() / 2.0;
+  const double bytes = static_cast<double>(configurations) * (sizeof(Config) + 128.0);
+  if (bytes > limit || configurations > std::numeric_limits<std::int64_t>::max() / seeds) {
+    throw UsageError("sweep too large: the grid has " + std::to_string(configurations) +
+                     " configurations x " + std::to_string(seeds) +
+                     " seeds, more than fits in the " + gib(limit) +
+                     " of memory it may use; shorten the option lists or --seeds");
+  }
+}
+
+void check_sweep_fits(const SweepPlan& plan, int threads, std::int64_t chunk_items) {
+  const MemoryEstimate e = estimate_sweep_memory(plan, threads, chunk_items);
+  if (e.bytes <= e.limit_bytes) return;
+  throw UsageError("sweep too large: " + std::to_string(plan.configs.size()) +
+                   " configurations x " + std::to_string(plan.run.seeds) + " seeds needs about " +
+                   gib(e.bytes) + " of memory, more than the " + gib(e.limit_bytes) +
+                   " it may use (half of this machine's memory); reduce --seeds, --width, "
+                   "--depth or the number of list values");
+}
+
+}  // namespace symbreak

@@ -1,0 +1,42 @@
+// Runs a plan through an engine in chunks of work items: aggregates each configuration as soon as
+// its last replicate is done, reports progress on stderr, and stops cleanly between chunks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "host/engines/engine.hpp"
+#include "host/report/stats.hpp"
+
+namespace symbreak {
+
+// Receives results as they are produced, in item order.
+class SweepObserver {
+ public:
+  virtual ~SweepObserver() = default;
+  virtual void network_done(std::int64_t /*item*/, const NetworkResult& /*result*/) {}
+  virtual void config_done(std::int64_t /*config*/, const ConfigSummary& /*summary*/,
+                           const std::vector<TraceRow>& /*trace*/) {}
+};
+
+struct RunnerOptions {
+  bool progress = true;               // progress lines on stderr
+  std::function<bool()> should_stop;  // polled between chunks; may be empty
+  std::int64_t chunk_items = 0;       // 0: sized from the work per network
+};
+
+struct SweepOutcome {
+  std::int64_t networks_done = 0;
+  std::int64_t configs_done = 0;
+  bool interrupted = false;
+  double seconds = 0.0;
+};
+
+// Items per chunk so that one chunk is a fraction of a second to a few seconds of CPU work.
+std::int64_t default_chunk_items(const SweepPlan& plan);
+
+SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& observer,
+                       const RunnerOptions& options);
+
+}  // namespace symbreak
