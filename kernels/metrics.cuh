@@ -80,6 +80,14 @@ SYMBREAK_HD inline int distinct_in_layer(const NetworkShape& s, const float* par
   return groups;
 }
 
+// The bits a parameter contributes to the fingerprint. IEEE 754 leaves a NaN's sign and payload to
+// the hardware (x86 makes 0xffc00000, NVIDIA GPUs 0x7fffffff), so every NaN counts as one value:
+// two engines that computed the same numbers agree even where a network diverged.
+SYMBREAK_HD inline std::uint32_t fingerprint_bits(float x) {
+  const std::uint32_t bits = float_bits(x);
+  return (bits & 0x7fffffffu) > 0x7f800000u ? 0x7fc00000u : bits;
+}
+
 // distinct[l - 1] = D_l for l = 1 ... depth. Scratch as for distinct_in_layer.
 SYMBREAK_HD inline NetworkMetrics measure_network(const NetworkShape& s, const float* params,
                                                   const float* initial, double tol, int* distinct,
@@ -88,7 +96,7 @@ SYMBREAK_HD inline NetworkMetrics measure_network(const NetworkShape& s, const f
   std::uint64_t hash = 14695981039346656037ull;
   for (long long k = 0; k < s.parameter_count(); ++k) {
     m.finite = m.finite && is_finite(params[k]);
-    hash = (hash ^ float_bits(params[k])) * 1099511628211ull;
+    hash = (hash ^ fingerprint_bits(params[k])) * 1099511628211ull;
   }
   m.fingerprint = hash;
   m.frozen = true;

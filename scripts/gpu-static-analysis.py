@@ -105,14 +105,38 @@ BUILT_IN_FLAGS = ["-O3", "-DNDEBUG", "-std=c++20", f"-I{ROOT}", "-fmad=false",
                   "--Werror=all-warnings"]
 
 
-def cmake_flags(build_dir):
-    """The nvcc flags CMake uses for symbreak_kernels in build_dir, less the target architectures
-    and -Xptxas=-v (added per compile here), or None when build_dir is not configured with CUDA."""
+def makefile_variables(build_dir):
+    """CUDA_DEFINES, CUDA_FLAGS and CUDA_INCLUDES of symbreak_kernels in a Makefiles build tree."""
     target = os.path.join(build_dir, "CMakeFiles", "symbreak_kernels.dir")
     try:
         with open(os.path.join(target, "flags.make")) as f:
-            make = dict(re.findall(r"^(CUDA_\w+) = (.*)$", f.read(), re.M))
+            return dict(re.findall(r"^(CUDA_\w+) = (.*)$", f.read(), re.M))
     except OSError:
+        return None
+
+
+def ninja_variables(build_dir):
+    """The same three of a Ninja build tree: the variables indented under the first build statement
+    that compiles a .cu file of symbreak_kernels."""
+    try:
+        with open(os.path.join(build_dir, "build.ninja")) as f:
+            text = f.read()
+    except OSError:
+        return None
+    block = re.search(r"^build CMakeFiles/symbreak_kernels\.dir/\S+\.cu\.o: .*\n((?:  .*\n)+)",
+                      text, re.M)
+    if not block:
+        return None
+    values = dict(re.findall(r"^  (\w+) = (.*)$", block.group(1), re.M))
+    return {f"CUDA_{key}": values.get(key, "") for key in ("DEFINES", "FLAGS", "INCLUDES")}
+
+
+def cmake_flags(build_dir):
+    """The nvcc flags CMake uses for symbreak_kernels in build_dir (Makefiles or Ninja), less the
+    target architectures and -Xptxas=-v (added per compile here), or None when build_dir is not
+    configured with CUDA."""
+    make = makefile_variables(build_dir) or ninja_variables(build_dir)
+    if make is None:
         return None
     flags = shlex.split(make.get("CUDA_DEFINES", "")) + shlex.split(make.get("CUDA_FLAGS", ""))
     includes = make.get("CUDA_INCLUDES", "")

@@ -88,6 +88,9 @@ class CudaBackend final : public FloatBackend {
     const FloatChunk& chunk = *chunk_;
     const auto count = static_cast<std::size_t>(nets_.count);
     DeviceBuffer<NetworkMetrics> metrics(count);
+    // The kernel writes each field, never the padding between them; zeroing first keeps the copy
+    // back from reading bytes nothing wrote (compute-sanitizer initcheck reports them).
+    metrics.zero();
     DeviceBuffer<int> d_distinct(chunk.depth_total);
     DeviceBuffer<int> parent(chunk.width_total);
     DeviceBuffer<double> norm(chunk.width_total);

@@ -2,7 +2,8 @@
 // parameters equals host/reference_metrics' distinct_neurons on the same values as doubles on
 // crafted cases (all tied, all distinct, transitive chains within the tolerance, pairs exactly at
 // and just beyond the tolerance, NaN and infinity), frozen compares weights bit for bit (-0 is not
-// +0, biases do not count), and the finite flag sees every parameter.
+// +0, biases do not count), the finite flag sees every parameter, and the fingerprint counts every
+// NaN as one value.
 #include "kernels/metrics.cuh"
 
 #include <gtest/gtest.h>
@@ -261,6 +262,22 @@ TEST(Finite, AnyNonFiniteParameterWeightOrBiasClearsIt) {
   std::vector<float> huge = clean;
   huge[0] = std::numeric_limits<float>::max();
   EXPECT_TRUE(measure(s, huge, clean, 1e-6).metrics.finite) << "large but finite";
+}
+
+// x86 and NVIDIA GPUs make NaNs of different sign and payload; a fingerprint that saw them would
+// call two engines different where both computed NaN. Any other bit still counts.
+TEST(Fingerprint, EveryNaNIsOneValueAndEveryOtherBitCounts) {
+  const NetworkShape s{2, 3, 1};
+  std::vector<float> gpu_nan(s.parameter_count(), 0.25f), x86_nan = gpu_nan;
+  gpu_nan[4] = float_from_bits(0x7fffffffu);
+  x86_nan[4] = float_from_bits(0xffc00000u);
+  const std::uint64_t f = measure(s, gpu_nan, gpu_nan, 1e-6).metrics.fingerprint;
+  EXPECT_EQ(f, measure(s, x86_nan, x86_nan, 1e-6).metrics.fingerprint);
+  std::vector<float> infinite = gpu_nan, other = gpu_nan;
+  infinite[4] = std::numeric_limits<float>::infinity();
+  other[0] = float_from_bits(float_bits(0.25f) + 1);
+  EXPECT_NE(f, measure(s, infinite, infinite, 1e-6).metrics.fingerprint);
+  EXPECT_NE(f, measure(s, other, other, 1e-6).metrics.fingerprint);
 }
 
 }  // namespace
