@@ -258,6 +258,7 @@ int run_sweep_command(const SweepOptions& o) {
   runner.chunk_items = chunk;
   runner.first_item = (range.first + from.configurations) * plan.run.seeds;
   runner.end_item = range.end * plan.run.seeds;
+  runner.range_first_item = range.first * plan.run.seeds;
   const SweepOutcome outcome = run_sweep(plan, *engine, files, runner);
 
   std::vector<std::string> errors = files.finish(outcome.interrupted);

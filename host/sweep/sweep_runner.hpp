@@ -30,6 +30,9 @@ struct RunnerOptions {
   // configuration's first item. end_item < 0: to the end of the plan.
   std::int64_t first_item = 0;
   std::int64_t end_item = -1;
+  // Where the whole sweep or shard starts, for progress: [range_first_item, first_item) was done
+  // by an earlier run.
+  std::int64_t range_first_item = 0;
 };
 
 struct SweepOutcome {
