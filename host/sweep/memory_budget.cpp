@@ -9,9 +9,9 @@
 #include <limits>
 #include <string>
 
-#include "host/config/usage_error.hpp"
 #include "host/engines/network_result.hpp"
 #include "host/sweep/parallel_for.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace symbreak {
 namespace {

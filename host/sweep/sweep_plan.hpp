@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/network_shape.cuh"
 #include "host/config/config.hpp"
 #include "host/config/task.hpp"
-#include "kernels/network_shape.cuh"
 
 namespace symbreak {
 
