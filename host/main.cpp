@@ -13,6 +13,7 @@
 #include "host/cli/verify_command.hpp"
 #include "host/cli/version_command.hpp"
 #include "host/config/usage_error.hpp"
+#include "host/sweep/mpi_world.hpp"
 
 namespace {
 
@@ -27,6 +28,8 @@ std::string one_line(std::string text) {
 }
 
 int fail(int status, const std::string& message) {
+  // Under MPI every rank finds the same bad input; rank 0 says it once.
+  if (symbreak::mpi_rank() != 0) return status;
   std::fprintf(stderr, "symbreak: error: %s\n", one_line(message).c_str());
   return status;
 }
@@ -34,6 +37,7 @@ int fail(int status, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const symbreak::MpiSession mpi(&argc, &argv);  // a world of one without mpirun
   CLI::App app{
       "symbreak: why initialising weights with zeros (or any constant) is dangerous, "
       "measured over large sweeps of small networks"};

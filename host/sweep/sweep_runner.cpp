@@ -114,7 +114,14 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
     results.assign(count, NetworkResult{});
     for (std::int64_t i = 0; i < count; ++i)
       items[i] = plan.item(first + i);
-    engine.train(plan, items, results);
+    if (options.train_chunk) {
+      if (!options.train_chunk((first - options.first_item) / chunk, items, results)) {
+        outcome.interrupted = true;
+        break;
+      }
+    } else {
+      engine.train(plan, items, results);
+    }
     for (std::int64_t i = 0; i < count; ++i) {
       observer.network_done(first + i, results[i]);
       const std::int64_t config = items[i].config;
