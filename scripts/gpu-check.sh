@@ -109,6 +109,34 @@ step "verify --exact cuda, momentum+batches" "$out/verify.log" "$bin" verify --e
   --lr 0.2 --loss bce,mse --activation tanh,relu --init zeros,symmetric:normal:1,xavier-uniform \
   --seeds 20 --epochs 150
 
+# Several GPUs (--devices all, one host thread per device) and a sweep resumed after SIGINT: the
+# files must equal one device's, uninterrupted, byte for byte (README "Large sweeps").
+same_sweep_files() {
+  local dir grid
+  dir=$(mktemp -d)
+  grid=(sweep --quiet --engine cuda --task xor,parity:4 --width 8,32 --activation tanh,relu
+        --init zeros,xavier-uniform,he-normal --lr 0.1,0.5 --seeds 2000 --epochs 500
+        --trace-every 100)
+  "$bin" "${grid[@]}" --out "$dir/a.csv" --networks "$dir/a-n.csv" --trace "$dir/a-t.csv" &&
+    "$bin" "${grid[@]}" --devices all --out "$dir/b.csv" --networks "$dir/b-n.csv" \
+      --trace "$dir/b-t.csv" &&
+    cmp "$dir/a.csv" "$dir/b.csv" && cmp "$dir/a-n.csv" "$dir/b-n.csv" &&
+    cmp "$dir/a-t.csv" "$dir/b-t.csv" && {
+    "$bin" "${grid[@]}" --out "$dir/c.csv" --networks "$dir/c-n.csv" --trace "$dir/c-t.csv" &
+    sleep 3
+    kill -INT $!
+    wait $!
+    "$bin" "${grid[@]}" --resume --out "$dir/c.csv" --networks "$dir/c-n.csv" \
+      --trace "$dir/c-t.csv" &&
+      cmp "$dir/a.csv" "$dir/c.csv" && cmp "$dir/a-n.csv" "$dir/c-n.csv" &&
+      cmp "$dir/a-t.csv" "$dir/c-t.csv"
+  }
+  local status=$?
+  rm -rf "$dir"
+  return $status
+}
+step "--devices all and --resume equal one device, byte for byte" "$out/verify.log" same_sweep_files
+
 # compute-sanitizer on a small sweep through every kernel kind: memcheck (out-of-bounds and
 # misaligned accesses, device memory never freed), racecheck (shared-memory races), initcheck
 # (reads of uninitialised device memory) and synccheck (invalid __syncthreads/__syncwarp use).

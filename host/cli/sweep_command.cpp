@@ -21,14 +21,17 @@
 #include "host/cli/config_file.hpp"
 #include "host/config/number_parse.hpp"
 #include "host/config/usage_error.hpp"
+#include "host/engines/cuda_devices.hpp"
 #include "host/engines/engine.hpp"
 #include "host/report/csv_writer.hpp"
 #include "host/report/output_file.hpp"
 #include "host/report/provenance.hpp"
 #include "host/report/reading.hpp"
 #include "host/report/summary_table.hpp"
+#include "host/sweep/device_pool.hpp"
 #include "host/sweep/memory_budget.hpp"
 #include "host/sweep/mpi_world.hpp"
+#include "host/sweep/parallel_for.hpp"
 #include "host/sweep/shard.hpp"
 #include "host/sweep/stop_request.hpp"
 #include "host/sweep/sweep_outputs.hpp"
@@ -87,6 +90,7 @@ void check_values(const SweepOptions& o) {
   check_trace_options(o, run);
   thread_count(o.run);
   if (o.shard) parse_shard(*o.shard);
+  if (o.devices) parse_devices(*o.devices, 1);
   try {
     check_engine_name(o.run.engine);
   } catch (const UsageError& e) {
@@ -180,6 +184,27 @@ RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const En
   return record;
 }
 
+// --devices checked against the engine: CUDA device numbers must exist; under mpirun each rank
+// uses its own device (not yet chosen by symbreak), so --devices is refused there.
+std::vector<int> checked_devices(const std::string& text, const Engine& engine, int ranks) {
+  const std::string name(engine.name());
+  const bool cuda = name == "cuda" || name == "cublas";
+  const int available = cuda ? static_cast<int>(query_cuda_devices().devices.size()) : 1;
+  const std::vector<int> devices = parse_devices(text, available);
+  if (ranks > 1) {
+    throw UsageError("--devices: '" + text +
+                     "' is not accepted under mpirun; start one rank per GPU instead");
+  }
+  for (const int d : devices) {
+    if (cuda && d >= available) {
+      throw UsageError("--devices: '" + text + "' is not accepted; device " + std::to_string(d) +
+                       " does not exist (this machine has " + std::to_string(available) +
+                       " CUDA devices, 0 to " + std::to_string(available - 1) + ")");
+    }
+  }
+  return devices;
+}
+
 // A rank other than 0 under MPI: trains its chunks (k % ranks == rank) from where rank 0 says,
 // and hands each to rank 0; writes nothing, prints nothing.
 int run_other_rank(const SweepPlan& plan, Engine& engine, std::int64_t end_item) {
@@ -232,6 +257,12 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
                "continue the interrupted sweep whose files --out, --networks and --trace name "
                "(same options)")
       ->group(group);
+  app.add_option("--devices", o.devices,
+                 "spread the chunks over these GPUs of this machine, one host thread each: all, "
+                 "or numbers such as 0,1 (the cpu engines: one engine per number, sharing the "
+                 "threads)")
+      ->type_name("all|0,1,...")
+      ->group(group);
   app.add_option("--shard", o.shard,
                  "run only part i of N of the sweep (0 <= i < N); symbreak merge joins the parts")
       ->type_name("i/N")
@@ -263,6 +294,8 @@ int run_sweep_command(const SweepOptions& o) {
   const Shard shard = o.shard ? parse_shard(*o.shard) : Shard{};
   const ConfigRange range = shard_configs(plan, shard);
   const int ranks = mpi_size();
+  const std::vector<int> devices =
+      o.devices ? checked_devices(*o.devices, *engine, ranks) : std::vector<int>{};
   if (mpi_rank() != 0) return run_other_rank(plan, *engine, range.end * plan.run.seeds);
 
   // Rank 0 (or the only process) checks the outputs and opens them; under MPI the other ranks wait
@@ -306,6 +339,25 @@ int run_sweep_command(const SweepOptions& o) {
   runner.first_item = first_item;
   runner.end_item = range.end * plan.run.seeds;
   runner.range_first_item = range.first * plan.run.seeds;
+  std::optional<DevicePool> pool;
+  if (!devices.empty()) {
+    const std::string name(engine->name());
+    const int per_device =
+        std::max(1, resolve_thread_count(threads) / static_cast<int>(devices.size()));
+    const bool cuda = name == "cuda" || name == "cublas";
+    pool.emplace(
+        plan, devices,
+        [name, per_device, cuda](int device) {
+          if (cuda) use_cuda_device(device);
+          return make_engine(name, per_device);
+        },
+        first_item, range.end * plan.run.seeds, chunk);
+    runner.train_chunk = [&pool](std::int64_t k, std::span<const WorkItem>,
+                                 std::span<NetworkResult> out) {
+      pool->take(k, out);
+      return true;
+    };
+  }
   if (ranks > 1) {
     // Chunk k belongs to rank k % ranks; rank 0 takes the others' results in chunk order.
     runner.train_chunk = [&](std::int64_t k, std::span<const WorkItem> items,

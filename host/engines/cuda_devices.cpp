@@ -1,6 +1,9 @@
 // Device query through the CUDA runtime API; compiled without CUDA it reports that instead.
 #include "host/engines/cuda_devices.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #if defined(SYMBREAK_WITH_CUDA)
 #include <cuda_runtime_api.h>
 #endif
@@ -36,6 +39,18 @@ CudaStatus query_cuda_devices() {
   status.why_none = "this build of symbreak has no CUDA support (nvcc was not found at build time)";
 #endif
   return status;
+}
+
+void use_cuda_device(int device) {
+#if defined(SYMBREAK_WITH_CUDA)
+  const cudaError_t err = cudaSetDevice(device);
+  if (err != cudaSuccess) {
+    throw std::runtime_error("CUDA device " + std::to_string(device) + ": " +
+                             cudaGetErrorString(err));
+  }
+#else
+  (void)device;
+#endif
 }
 
 }  // namespace symbreak

@@ -23,4 +23,9 @@ struct CudaStatus {
 
 CudaStatus query_cuda_devices();
 
+// Makes `device` the calling thread's current CUDA device (cudaSetDevice), so that an engine made
+// on this thread afterwards works there; throws std::runtime_error when that fails. Without CUDA:
+// nothing to do.
+void use_cuda_device(int device);
+
 }  // namespace symbreak

@@ -211,13 +211,16 @@ std::vector<BadCase> unknown_options_and_option_pairs(const TempDir& scratch) {
   };
 }
 
-// --shard and --resume; `scratch` holds net.csv, a file without a checkpoint.
+// --shard, --devices and --resume; `scratch` holds net.csv, a file without a checkpoint.
 std::vector<BadCase> shard_and_resume_cases(const TempDir& scratch) {
   return {
       {{"--shard", "3/3"}, {"--shard", "'3/3'"}},
       {{"--shard", "1"}, {"--shard", "'1'"}},
       {{"--shard", "-1/2"}, {"--shard", "'-1/2'"}},
       {{"--shard", "0/0"}, {"--shard", "'0/0'"}},
+      {{"--devices", "0,0"}, {"--devices", "'0,0'"}},
+      {{"--devices", "gpu1"}, {"--devices", "'gpu1'"}},
+      {{"--devices", ""}, {"--devices", "''"}},
       {{"--resume=maybe"}, {"--resume", "maybe"}},
       {{"--resume", "--out", "-"}, {"--resume", "'-'"}},
       {{"--resume", "--networks", scratch / "net.csv"}, {"--resume"}},
