@@ -91,6 +91,7 @@ void check_values(const SweepOptions& o) {
   thread_count(o.run);
   if (o.shard) parse_shard(*o.shard);
   if (o.devices) parse_devices(*o.devices, 1);
+  if (o.max_memory) parse_memory_size(*o.max_memory);
   try {
     check_engine_name(o.run.engine);
   } catch (const UsageError& e) {
@@ -257,6 +258,11 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
                "continue the interrupted sweep whose files --out, --networks and --trace name "
                "(same options)")
       ->group(group);
+  app.add_option("--max-memory", o.max_memory,
+                 "host memory the sweep may use, e.g. 4G; chunks are made small enough "
+                 "[half of this machine's memory]")
+      ->type_name("SIZE")
+      ->group(group);
   app.add_option("--devices", o.devices,
                  "spread the chunks over these GPUs of this machine, one host thread each: all, "
                  "or numbers such as 0,1 (the cpu engines: one engine per number, sharing the "
@@ -288,8 +294,11 @@ int run_sweep_command(const SweepOptions& o) {
   const SweepPlan plan = make_plan(grid, run);
   const int threads = thread_count(o.run);
   const std::unique_ptr<Engine> engine = make_engine(o.run.engine, threads);
-  const std::int64_t chunk = engine->preferred_chunk_items(plan);
-  check_sweep_fits(plan, threads, chunk);
+  const double max_memory = o.max_memory ? parse_memory_size(*o.max_memory) : 0.0;
+  const std::int64_t preferred = engine->preferred_chunk_items(plan);
+  const std::int64_t chunk =
+      max_memory > 0.0 ? chunk_items_within(plan, threads, preferred, max_memory) : preferred;
+  check_sweep_fits(plan, threads, chunk, max_memory);
 
   const Shard shard = o.shard ? parse_shard(*o.shard) : Shard{};
   const ConfigRange range = shard_configs(plan, shard);

@@ -17,9 +17,10 @@ struct SweepOptions {
   RunOptions run;
   std::optional<std::string> out, networks, trace, trace_every;
   bool quiet = false;
-  bool resume = false;                 // continue the sweep whose checkpoint the outputs carry
-  std::optional<std::string> shard;    // "i/N"
-  std::optional<std::string> devices;  // "all" or "0,1,…"
+  bool resume = false;               // continue the sweep whose checkpoint the outputs carry
+  std::optional<std::string> shard;  // "i/N"
+  std::optional<std::string> devices;
+  std::optional<std::string> max_memory;  // e.g. "4G"  // "all" or "0,1,…"
   // For the meta files: how symbreak was called and which build it is.
   std::vector<std::string> command_line;
   std::string version, commit;

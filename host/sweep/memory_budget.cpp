@@ -5,13 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
+#include "host/config/usage_error.hpp"
 #include "host/engines/network_result.hpp"
 #include "host/sweep/parallel_for.hpp"
-#include "host/config/usage_error.hpp"
 
 namespace symbreak {
 namespace {
@@ -68,14 +71,53 @@ void check_grid_fits(std::int64_t configurations, std::int64_t seeds) {
   }
 }
 
-void check_sweep_fits(const SweepPlan& plan, int threads, std::int64_t chunk_items) {
-  const MemoryEstimate e = estimate_sweep_memory(plan, threads, chunk_items);
+void check_sweep_fits(const SweepPlan& plan, int threads, std::int64_t chunk_items,
+                      double limit_bytes) {
+  MemoryEstimate e = estimate_sweep_memory(plan, threads, chunk_items);
+  const bool given = limit_bytes > 0.0;
+  if (given) e.limit_bytes = limit_bytes;
   if (e.bytes <= e.limit_bytes) return;
   throw UsageError("sweep too large: " + std::to_string(plan.configs.size()) +
                    " configurations x " + std::to_string(plan.run.seeds) + " seeds needs about " +
                    gib(e.bytes) + " of memory, more than the " + gib(e.limit_bytes) +
-                   " it may use (half of this machine's memory); reduce --seeds, --width, "
-                   "--depth or the number of list values");
+                   " it may use" +
+                   (given ? " (--max-memory)" : " (half of this machine's memory)") +
+                   "; reduce --seeds, --width, --depth or the number of list values");
+}
+
+std::int64_t chunk_items_within(const SweepPlan& plan, int threads, std::int64_t chunk_items,
+                                double limit_bytes) {
+  std::int64_t chunk = chunk_items;
+  while (chunk > 1 && estimate_sweep_memory(plan, threads, chunk).bytes > limit_bytes)
+    chunk /= 2;
+  return std::max<std::int64_t>(chunk, 1);
+}
+
+double parse_memory_size(const std::string& text) {
+  std::size_t digits = 0;
+  while (digits < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+    ++digits;
+  std::string unit = text.substr(digits);
+  double scale = 1.0;
+  if (!unit.empty()) {
+    const std::string prefixes = "KMGT";
+    const std::size_t p = prefixes.find(static_cast<char>(std::toupper(unit[0])));
+    const std::string rest = unit.substr(1);
+    if (p != std::string::npos && (rest.empty() || rest == "B" || rest == "iB")) {
+      scale = std::pow(1024.0, static_cast<double>(p + 1));
+      unit.clear();
+    }
+  }
+  char* end = nullptr;
+  const std::string number = text.substr(0, digits);
+  const double value = number.empty() ? 0.0 : std::strtod(number.c_str(), &end);
+  if (!unit.empty() || number.empty() || end != number.c_str() + number.size() ||
+      !(value * scale >= 1024.0 * 1024.0) || !std::isfinite(value * scale)) {
+    throw UsageError("--max-memory: '" + text +
+                     "' is not accepted; expected a size of at least 1M, such as 512M, 4G or 1T");
+  }
+  return value * scale;
 }
 
 }  // namespace symbreak

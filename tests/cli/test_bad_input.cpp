@@ -211,7 +211,8 @@ std::vector<BadCase> unknown_options_and_option_pairs(const TempDir& scratch) {
   };
 }
 
-// --shard, --devices and --resume; `scratch` holds net.csv, a file without a checkpoint.
+// --shard, --devices, --max-memory and --resume; `scratch` holds net.csv, a file without a
+// checkpoint.
 std::vector<BadCase> shard_and_resume_cases(const TempDir& scratch) {
   return {
       {{"--shard", "3/3"}, {"--shard", "'3/3'"}},
@@ -221,6 +222,11 @@ std::vector<BadCase> shard_and_resume_cases(const TempDir& scratch) {
       {{"--devices", "0,0"}, {"--devices", "'0,0'"}},
       {{"--devices", "gpu1"}, {"--devices", "'gpu1'"}},
       {{"--devices", ""}, {"--devices", "''"}},
+      {{"--max-memory", "lots"}, {"--max-memory", "'lots'"}},
+      {{"--max-memory", "4X"}, {"--max-memory", "'4X'"}},
+      {{"--max-memory", "100K"}, {"--max-memory", "'100K'"}},
+      {{"--max-memory", "1M", "--seeds", "1000000", "--width", "64"},
+       {"--max-memory", "too large"}},
       {{"--resume=maybe"}, {"--resume", "maybe"}},
       {{"--resume", "--out", "-"}, {"--resume", "'-'"}},
       {{"--resume", "--networks", scratch / "net.csv"}, {"--resume"}},
