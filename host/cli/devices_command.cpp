@@ -8,6 +8,7 @@
 #include "host/engines/cuda_devices.hpp"
 #include "host/engines/engine.hpp"
 #include "host/sweep/memory_budget.hpp"
+#include "host/sweep/mpi_world.hpp"
 #include "host/sweep/parallel_for.hpp"
 
 namespace symbreak::cli {
@@ -41,6 +42,13 @@ int run_devices_command() {
   for (const CudaDevice& d : cuda.devices) {
     std::printf("CUDA: device %d: %s, compute capability %d.%d, %d SMs, %.1f GiB\n", d.index,
                 d.name.c_str(), d.major, d.minor, d.multiprocessors, d.memory_gib);
+  }
+  if (!mpi_built()) {
+    std::printf("MPI:  not built in (no MPI library at build time); one process per sweep\n");
+  } else if (mpi_size() > 1) {
+    std::printf("MPI:  built in; this is rank %d of %d\n", mpi_rank(), mpi_size());
+  } else {
+    std::printf("MPI:  built in; mpirun -np N symbreak sweep ... spreads a sweep over N ranks\n");
   }
   std::printf("\nEngines:\n");
   for (const EngineInfo& e : list_engines()) {

@@ -386,6 +386,7 @@ int run_sweep_command(const SweepOptions& o) {
   if (!o.quiet) {
     // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
     std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
+    if (ranks > 1) text << "Trained by " << ranks << " MPI ranks.\n";
     if (from.configurations > 0) {
       text << from.configurations
            << " configurations were completed by the interrupted run; the table and reading "

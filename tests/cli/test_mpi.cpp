@@ -1,6 +1,7 @@
 // `mpirun -np 2` and `-np 3 symbreak sweep` (OpenMPI, --oversubscribe: CI has 2 cores) write
 // --out, --networks and --trace byte-identical to one process's, record the ranks in the meta
-// file, and a bad option under mpirun is one line and exit 2. Skipped in builds without MPI.
+// file and the table, and a bad option under mpirun is one line and exit 2. Skipped in builds
+// without MPI.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -92,6 +93,14 @@ TEST(Mpi, BadInputIsOneLineFromRankZero) {
   for (const std::string& line : split_lines(r.err))
     lines += line.rfind("symbreak: error:", 0) == 0;
   EXPECT_EQ(lines, 1u) << r.err;
+}
+
+TEST(Mpi, TheTableSaysHowManyRanksRan) {
+  if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI";
+  const TempDir capture;
+  const Outcome r = run_mpi(2, {"sweep", "--seeds", "4", "--epochs", "5"}, capture);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Trained by 2 MPI ranks."), std::string::npos) << r.out;
 }
 
 }  // namespace
