@@ -13,18 +13,20 @@
 #include <utility>
 #include <vector>
 
-#include "host/report/csv_writer.hpp"
-#include "host/engines/engine.hpp"
-#include "host/sweep/memory_budget.hpp"
+#include "host/cli/config_errors.hpp"
+#include "host/cli/config_file.hpp"
+#include "host/cli/config_selection.hpp"
 #include "host/config/number_parse.hpp"
+#include "host/config/usage_error.hpp"
+#include "host/engines/engine.hpp"
+#include "host/engines/engine_choice.hpp"
+#include "host/report/csv_writer.hpp"
 #include "host/report/output_file.hpp"
 #include "host/report/reading.hpp"
-#include "host/sweep/stop_request.hpp"
 #include "host/report/summary_table.hpp"
+#include "host/sweep/memory_budget.hpp"
+#include "host/sweep/stop_request.hpp"
 #include "host/sweep/sweep_runner.hpp"
-#include "host/config/usage_error.hpp"
-#include "host/cli/config_file.hpp"
-#include "host/cli/config_errors.hpp"
 
 namespace symbreak::cli {
 namespace {
@@ -105,6 +107,7 @@ std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
 // The checks run_sweep_command makes of option values, without side effects; for --config.
 void check_values(const SweepOptions& o) {
   build_grid(o.grid);
+  sample_configs_count(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
   thread_count(o.run);
@@ -147,7 +150,8 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
       ->group(group);
   app.add_flag("--quiet", o.quiet, "no table, reading or progress")->group(group);
   auto config = std::make_shared<std::string>();
-  app.add_option("--config", *config, "read these options from a TOML/INI file")
+  app.add_option("--config", *config,
+                 "read these options from a TOML file (keys as the options: width = [4, 8])")
       ->type_name("FILE")
       ->group(group);
   app.callback([&app, &o, config] {
@@ -162,11 +166,16 @@ int run_sweep_command(const SweepOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
+  const std::optional<std::int64_t> sample = sample_configs_count(o.grid);
   const std::vector<ResolvedOutput> outputs = resolve_outputs(o);
-  check_grid_fits(configuration_count(grid), run.seeds);
-  const SweepPlan plan = make_plan(grid, run);
+  const SelectedPlan selected = select_configurations(grid, run, sample);
+  const SweepPlan& plan = selected.plan;
   const int threads = thread_count(o.run);
-  const std::unique_ptr<Engine> engine = make_engine(o.run.engine, threads);
+  check_engine_name(o.run.engine);
+  const bool auto_engine = o.run.engine == "auto";
+  const std::unique_ptr<Engine> engine =
+      make_engine(auto_engine ? choose_auto_engine(plan, true) : o.run.engine, threads);
+  if (!o.quiet && !selected.note().empty()) std::fprintf(stderr, "%s\n", selected.note().c_str());
   const std::int64_t chunk = engine->preferred_chunk_items(plan);
   check_sweep_fits(plan, threads, chunk);
 
@@ -212,7 +221,9 @@ int run_sweep_command(const SweepOptions& o) {
   if (!o.quiet) {
     // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
     std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
-    text << format_summary_table(plan, observer.outcomes, engine_name, kernels) << "\n"
+    // "engine cpu-ref (auto)": which engine auto chose is part of what the table reports.
+    const std::string engine_label = auto_engine ? engine_name + " (auto)" : engine_name;
+    text << format_summary_table(plan, observer.outcomes, engine_label, kernels) << "\n"
          << plain_language_reading(plan, observer.outcomes) << std::flush;
   }
   for (const std::string& error : errors)

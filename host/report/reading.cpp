@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <span>
 
 #include "host/config/config_columns.hpp"
 
@@ -65,18 +66,73 @@ std::string label_of(const SweepPlan& plan, const Config& c,
   return label;
 }
 
+// A column's values as a person lists them: "width 4", "width 4 and 64", "tanh and relu",
+// "task xor", "tasks and, parity:3" (task names such as "and" and "or" would read as words).
+std::string column_values(const ConfigColumn& col, const std::vector<std::string>& values) {
+  if (col.name == "task") {
+    std::string text = values.size() > 1 ? "tasks " : "task ";
+    for (std::size_t i = 0; i < values.size(); ++i)
+      text += (i > 0 ? ", " : "") + values[i];
+    return text;
+  }
+  if (col.name == "activation") return join_words(values);
+  return std::string(col.name) + " " + join_words(values);
+}
+
+// The configurations `rows` named by their settings, grouped: the values of the first column that
+// share the same rest are listed together, e.g. "depth 1 and 2, width 4 and 64" or
+// "depth 1, width 4; depth 2, width 64".
+std::string phrase_settings(const SweepPlan& plan, const std::vector<const Config*>& rows,
+                            std::span<const ConfigColumn> cols) {
+  if (cols.empty() || rows.empty()) return {};
+  const ConfigColumn& col = cols.front();
+  std::vector<std::string> values;
+  std::map<std::string, std::vector<const Config*>> by_value;
+  for (const Config* c : rows) {
+    const std::string value = col.value(plan, *c);
+    if (!by_value.contains(value)) values.push_back(value);
+    by_value[value].push_back(c);
+  }
+  std::vector<std::string> rests;
+  std::map<std::string, std::vector<std::string>> values_of_rest;
+  for (const std::string& value : values) {
+    const std::string rest = phrase_settings(plan, by_value[value], cols.subspan(1));
+    if (!values_of_rest.contains(rest)) rests.push_back(rest);
+    values_of_rest[rest].push_back(value);
+  }
+  std::string text;
+  for (const std::string& rest : rests) {
+    if (!text.empty()) text += "; ";
+    text += column_values(col, values_of_rest[rest]);
+    if (!rest.empty()) text += ", " + rest;
+  }
+  return text;
+}
+
+// A hidden layer of one neuron has no symmetry to break (docs/method.md §6: with H = 1 a network
+// counts as broken), so width-1 configurations say nothing about symmetry.
+bool symmetry_applies(const Config& c) {
+  return c.width > 1;
+}
+
 std::string describe(const SweepPlan& plan, const SchemeGroup& group,
                      const std::vector<ConfigColumn>& label_columns) {
-  std::int64_t n = 0, broken = 0, collapsed = 0;
-  std::vector<std::string> frozen_all, frozen_some, solved;
+  std::int64_t n = 0, broken = 0, collapsed = 0, one_neuron = 0;
+  std::vector<const Config*> frozen_all;
+  std::vector<std::string> frozen_some, solved;
   for (const ConfigOutcome* row : group.rows) {
     const ConfigSummary& s = row->summary;
-    const std::string label = label_of(plan, plan.configs[row->config], label_columns);
-    n += s.n;
-    broken += count_of(s.broken, s.n);
-    collapsed += count_of(s.collapsed, s.n);
+    const Config& config = plan.configs[row->config];
+    const std::string label = label_of(plan, config, label_columns);
+    if (symmetry_applies(config)) {
+      n += s.n;
+      broken += count_of(s.broken, s.n);
+      collapsed += count_of(s.collapsed, s.n);
+    } else {
+      one_neuron += s.n;
+    }
     if (s.frozen.rate == 1.0) {
-      frozen_all.push_back(label);
+      frozen_all.push_back(&config);
     } else if (s.frozen.rate > 0.0) {
       frozen_some.push_back(label + " (" + percent(s.frozen.rate) + ")");
     }
@@ -84,7 +140,9 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
   }
   std::string text = "- " + group.name + ": ";
   const std::string networks = std::to_string(n) + " networks";
-  if (collapsed == n) {
+  if (n == 0) {
+    text += "symmetry does not apply: with width 1 each hidden layer has a single neuron.";
+  } else if (collapsed == n) {
     text += "symmetry never broke: in all " + networks +
             " every hidden layer ended as copies of a single neuron.";
   } else if (broken == n) {
@@ -93,11 +151,14 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
     text += "symmetry broke fully in " + std::to_string(broken) + " of " + networks + " (" +
             std::to_string(collapsed) + " collapsed to one neuron per layer).";
   }
+  if (n > 0 && one_neuron > 0) {
+    text += " (Width 1 left out: a single neuron per layer has no symmetry to break.)";
+  }
   if (!frozen_all.empty()) {
     const bool everywhere = frozen_all.size() == group.rows.size();
     text +=
         " No weight ever moved (frozen)" +
-        (everywhere && label_columns.empty() ? std::string() : " with " + join_words(frozen_all)) +
+        (everywhere ? std::string() : " with " + phrase_settings(plan, frozen_all, label_columns)) +
         ".";
   }
   if (!frozen_some.empty()) text += " Frozen in part with " + join_words(frozen_some) + ".";
@@ -133,9 +194,15 @@ std::string plain_language_reading(const SweepPlan& plan, const std::vector<Conf
   std::string out = "Reading:\n";
   for (const SchemeGroup& group : groups) {
     out += describe(plan, group, label_columns);
+    // Width-1 configurations take no side; a group of only those is in neither list.
     const auto all = [&](auto rate) {
-      return std::all_of(group.rows.begin(), group.rows.end(),
-                         [&](const ConfigOutcome* r) { return rate(r->summary) == 1.0; });
+      bool any = false;
+      for (const ConfigOutcome* r : group.rows) {
+        if (!symmetry_applies(plan.configs[r->config])) continue;
+        if (rate(r->summary) != 1.0) return false;
+        any = true;
+      }
+      return any;
     };
     if (all([](const ConfigSummary& s) { return s.collapsed.rate; })) never.push_back(group.name);
     if (all([](const ConfigSummary& s) { return s.broken.rate; })) always.push_back(group.name);
