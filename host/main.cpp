@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host/cli/devices_command.hpp"
+#include "host/cli/merge_command.hpp"
 #include "host/cli/sweep_command.hpp"
 #include "host/cli/verify_command.hpp"
 #include "host/cli/version_command.hpp"
@@ -99,8 +100,14 @@ int main(int argc, char** argv) {
   CLI::App* sweep = symbreak::cli::setup_sweep(app, sweep_options);
   symbreak::cli::VerifyOptions verify_options;
   CLI::App* verify = symbreak::cli::setup_verify(app, verify_options);
+  symbreak::cli::MergeOptions merge_options;
+  CLI::App* merge = symbreak::cli::setup_merge(app, merge_options);
+  merge_options.command_line.assign(argv, argv + argc);
   CLI::App* devices = symbreak::cli::setup_devices(app);
   const symbreak::BuildInfo build = symbreak::build_info();
+  sweep_options.command_line.assign(argv, argv + argc);
+  sweep_options.version = build.version;
+  sweep_options.commit = build.commit;
   CLI::App* version = symbreak::cli::setup_version(app, build);
 
   // `symbreak help [SUBCOMMAND]` is --help, as in git and cargo.
@@ -142,6 +149,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*sweep) return symbreak::cli::run_sweep_command(sweep_options);
+    if (*merge) return symbreak::cli::run_merge_command(merge_options);
     if (*verify) return symbreak::cli::run_verify_command(verify_options);
     if (*devices) return symbreak::cli::run_devices_command();
     if (*version) {

@@ -15,7 +15,7 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 carry=$root/.device-carry
-packages=(libcli11-dev librandom123-dev libgtest-dev libgmock-dev libbenchmark-dev
+packages=(libcli11-dev librandom123-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
           libbenchmark1debian)
 
 if [[ ${1:-} == prepare ]]; then

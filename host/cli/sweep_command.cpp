@@ -1,6 +1,6 @@
-// Validates everything (names, ranges, memory, output files) before training starts, then streams
-// results into the outputs: regular files are replaced only at the end, devices, FIFOs and
-// standard output are written as results arrive (output_file.hpp).
+// Validates everything (names, ranges, memory, output files, a checkpoint to resume from) before
+// training starts, then streams results into the outputs as configurations complete, with a
+// checkpoint beside each file (host/sweep/sweep_outputs.hpp); --shard runs one part of the grid.
 #include "host/cli/sweep_command.hpp"
 
 #include <csignal>
@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -22,44 +24,17 @@
 #include "host/engines/engine_choice.hpp"
 #include "host/report/csv_writer.hpp"
 #include "host/report/output_file.hpp"
+#include "host/report/provenance.hpp"
 #include "host/report/reading.hpp"
 #include "host/report/summary_table.hpp"
 #include "host/sweep/memory_budget.hpp"
+#include "host/sweep/shard.hpp"
 #include "host/sweep/stop_request.hpp"
+#include "host/sweep/sweep_outputs.hpp"
 #include "host/sweep/sweep_runner.hpp"
 
 namespace symbreak::cli {
 namespace {
-
-// Writes per-network and trace rows as they arrive and keeps the per-configuration summaries.
-class OutputObserver final : public SweepObserver {
- public:
-  OutputObserver(const SweepPlan& plan, std::string engine, OutputFile* networks, OutputFile* trace)
-      : plan_(plan), engine_(std::move(engine)), networks_(networks), trace_(trace) {}
-
-  void network_done(std::int64_t item, const NetworkResult& r) override {
-    if (networks_) {
-      networks_->write(network_csv_row(plan_, plan_.item(item), r, engine_, trace_ != nullptr));
-    }
-  }
-
-  void config_done(std::int64_t config, const ConfigSummary& s,
-                   const std::vector<TraceRow>& rows) override {
-    outcomes.push_back(ConfigOutcome{config, s});
-    if (!trace_) return;
-    for (const TraceRow& row : rows) {
-      trace_->write(trace_csv_row(plan_, plan_.configs[config], row, engine_));
-    }
-  }
-
-  std::vector<ConfigOutcome> outcomes;
-
- private:
-  const SweepPlan& plan_;
-  std::string engine_;
-  OutputFile* networks_;
-  OutputFile* trace_;
-};
 
 void check_trace_options(const SweepOptions& o, RunSettings& run) {
   if (o.trace.has_value() != o.trace_every.has_value()) {
@@ -111,6 +86,7 @@ void check_values(const SweepOptions& o) {
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
   thread_count(o.run);
+  if (o.shard) parse_shard(*o.shard);
   try {
     check_engine_name(o.run.engine);
   } catch (const UsageError& e) {
@@ -118,14 +94,90 @@ void check_values(const SweepOptions& o) {
   }
 }
 
-std::unique_ptr<OutputFile> open_output(const std::vector<ResolvedOutput>& outputs,
-                                        const char* option) {
+// Where --resume continues: the checkpoint recorded beside the outputs, after checking that they
+// were written by this very sweep (and shard). Every output must be a file with a meta file, or
+// none may exist yet.
+Checkpoint resume_checkpoint(const std::vector<ResolvedOutput>& outputs, const RunRecord& record) {
+  if (outputs.empty()) {
+    throw UsageError(
+        "--resume: give the --out, --networks and --trace files of the sweep to continue");
+  }
   for (const ResolvedOutput& r : outputs) {
-    if (std::string_view(r.option) == option) {
-      return std::make_unique<OutputFile>(r.option, r.path, r.target);
+    if (r.target.kind != OutputTarget::Kind::replace) {
+      throw UsageError(std::string("--resume: ") + r.option + " '" + r.path +
+                       "' is not a regular file; --resume continues files on disk");
     }
   }
-  return nullptr;
+  // Nothing written yet (a job that starts with --resume every time): a new sweep.
+  bool any_exists = false;
+  for (const ResolvedOutput& r : outputs)
+    any_exists = any_exists || r.target.exists;
+  if (!any_exists) return Checkpoint{};
+  std::optional<Checkpoint> earliest;
+  for (const ResolvedOutput& r : outputs) {
+    if (!r.target.exists) {
+      throw UsageError(std::string("--resume: ") + r.option + " '" + r.path +
+                       "' does not exist, although the sweep's other files do");
+    }
+    nlohmann::json meta;
+    try {
+      meta = read_meta(r.option, r.path);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("--resume: ") + e.what());
+    }
+    const std::string mismatch = identity_difference(meta["sweep"], record.sweep);
+    if (!mismatch.empty()) {
+      throw UsageError(std::string("--resume: ") + r.option + " '" + r.path +
+                       "' was written by another sweep (" + mismatch +
+                       "); give the same options, or leave out --resume to start again");
+    }
+    const nlohmann::json& shard = meta["shard"];
+    if (shard.value("index", -1) != record.shard.index ||
+        shard.value("count", -1) != record.shard.count) {
+      throw UsageError(std::string("--resume: ") + r.option + " '" + r.path + "' holds shard " +
+                       std::to_string(shard.value("index", -1)) + "/" +
+                       std::to_string(shard.value("count", -1)) + ", not " + record.shard.text());
+    }
+    Checkpoint c;
+    c.configurations = meta["checkpoint"].value("configurations", std::int64_t{-1});
+    const nlohmann::json& bytes = meta["checkpoint"]["bytes"];
+    for (const ResolvedOutput& o : outputs) {
+      if (c.configurations == 0) break;
+      if (!bytes.contains(o.option) || !bytes[o.option].is_number_integer()) {
+        throw UsageError(std::string("--resume: ") + r.option + " '" + r.path +
+                         "': its checkpoint has no length for " + o.option);
+      }
+      c.bytes[o.option] = bytes[o.option].get<std::int64_t>();
+    }
+    if (!earliest || c.configurations < earliest->configurations) earliest = c;
+  }
+  // Nothing complete (interrupted before the first configuration): the same as a new sweep.
+  if (earliest->configurations == 0) return Checkpoint{};
+  return *earliest;
+}
+
+RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const Engine& engine,
+                          const std::vector<ResolvedOutput>& outputs, const Shard& shard,
+                          const ConfigRange& range) {
+  RunRecord record;
+  record.version = o.version;
+  record.commit = o.commit;
+  record.command = o.command_line;
+  std::vector<std::string> given;
+  for (const ResolvedOutput& r : outputs)
+    given.push_back(r.option);
+  record.sweep = sweep_identity(plan, engine.name(), given);
+  record.shard = shard;
+  record.shard_first_config = range.first;
+  record.shard_end_config = range.end;
+  record.engine = engine.name();
+  std::map<std::string, std::int64_t> kernels;
+  for (std::int64_t c = range.first; c < range.end; ++c)
+    ++kernels[engine.kernel_for(plan, plan.configs[c])];
+  record.kernels = kernels;
+  record.machine = machine_description();
+  record.started = utc_now();
+  return record;
 }
 
 }  // namespace
@@ -149,6 +201,14 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
       ->type_name("FILE.csv")
       ->group(group);
   app.add_flag("--quiet", o.quiet, "no table, reading or progress")->group(group);
+  app.add_flag("--resume", o.resume,
+               "continue the interrupted sweep whose files --out, --networks and --trace name "
+               "(same options)")
+      ->group(group);
+  app.add_option("--shard", o.shard,
+                 "run only part i of N of the sweep (0 <= i < N); symbreak merge joins the parts")
+      ->type_name("i/N")
+      ->group(group);
   auto config = std::make_shared<std::string>();
   app.add_option("--config", *config,
                  "read these options from a TOML file (keys as the options: width = [4, 8])")
@@ -179,61 +239,62 @@ int run_sweep_command(const SweepOptions& o) {
   const std::int64_t chunk = engine->preferred_chunk_items(plan);
   check_sweep_fits(plan, threads, chunk);
 
-  // From here on SIGINT and SIGTERM only ask to stop, so the temporary files opened next are
-  // always renamed or removed (a second signal still ends the process at once).
+  const Shard shard = o.shard ? parse_shard(*o.shard) : Shard{};
+  const ConfigRange range = shard_configs(plan, shard);
+  RunRecord record = make_run_record(o, plan, *engine, outputs, shard, range);
+  const Checkpoint from = o.resume ? resume_checkpoint(outputs, record) : Checkpoint{};
+  if (from.configurations < 0 || range.first + from.configurations > range.end) {
+    throw UsageError("--resume: the checkpoint records " + std::to_string(from.configurations) +
+                     " configurations complete, outside this sweep's " +
+                     std::to_string(range.end - range.first));
+  }
+
+  // From here on SIGINT and SIGTERM only ask to stop, so the outputs opened next always end with
+  // a checkpoint of their state (a second signal still ends the process at once).
   install_stop_handlers();
   // Opening the outputs checks that they are writable before any training starts.
-  const auto out = open_output(outputs, "--out");
-  const auto networks = open_output(outputs, "--networks");
-  const auto trace = open_output(outputs, "--trace");
-  if (networks) networks->write(network_csv_header(trace != nullptr));
-  if (trace) trace->write(trace_csv_header());
+  std::vector<OutputSpec> specs;
+  for (const ResolvedOutput& r : outputs)
+    specs.push_back(OutputSpec{r.option, r.path, r.target});
+  SweepOutputs files(plan, *engine, specs, std::move(record), from);
   // A reader that goes away is an output error like any other, not a reason to lose the rest.
   std::signal(SIGPIPE, SIG_IGN);
 
   const std::string engine_name(engine->name());
-  OutputObserver observer(plan, engine_name, networks.get(), trace.get());
   RunnerOptions runner;
   runner.progress = !o.quiet;
   runner.should_stop = stop_requested;
   runner.chunk_items = chunk;
-  const SweepOutcome outcome = run_sweep(plan, *engine, observer, runner);
+  runner.first_item = (range.first + from.configurations) * plan.run.seeds;
+  runner.end_item = range.end * plan.run.seeds;
+  const SweepOutcome outcome = run_sweep(plan, *engine, files, runner);
 
-  std::vector<std::string> kernels;
-  for (const ConfigOutcome& row : observer.outcomes) {
-    kernels.push_back(engine->kernel_for(plan, plan.configs[row.config]));
-  }
-  if (out) {
-    out->write(config_csv_header());
-    for (std::size_t r = 0; r < observer.outcomes.size(); ++r) {
-      const ConfigOutcome& row = observer.outcomes[r];
-      out->write(
-          config_csv_row(plan, plan.configs[row.config], row.summary, engine_name, kernels[r]));
-    }
-  }
-  std::vector<std::string> errors;
-  bool csv_on_stdout = false;
-  for (OutputFile* file : {out.get(), networks.get(), trace.get()}) {
-    if (!file) continue;
-    csv_on_stdout = csv_on_stdout || file->writes_standard_output();
-    if (std::string error = file->commit(); !error.empty()) errors.push_back(std::move(error));
-  }
+  std::vector<std::string> errors = files.finish(outcome.interrupted);
+  const bool csv_on_stdout = files.writes_standard_output();
+  const std::vector<ConfigOutcome>& outcomes = files.outcomes();
+  const std::vector<std::string>& kernels = files.kernels();
   if (!o.quiet) {
     // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
     std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
+    if (from.configurations > 0) {
+      text << from.configurations
+           << " configurations were completed by the interrupted run; the table and reading "
+              "cover those trained now, the files all of them.\n";
+    }
     // "engine cpu-ref (auto)": which engine auto chose is part of what the table reports.
     const std::string engine_label = auto_engine ? engine_name + " (auto)" : engine_name;
-    text << format_summary_table(plan, observer.outcomes, engine_label, kernels) << "\n"
-         << plain_language_reading(plan, observer.outcomes) << std::flush;
+    text << format_summary_table(plan, outcomes, engine_label, kernels) << "\n"
+         << plain_language_reading(plan, outcomes) << std::flush;
   }
   for (const std::string& error : errors)
     std::fprintf(stderr, "symbreak: error: %s\n", error.c_str());
   if (!errors.empty()) return 1;
   if (outcome.interrupted) {
     std::fprintf(stderr,
-                 "symbreak: interrupted: %lld of %zu configurations complete; their results were "
-                 "written, nothing partial was kept in --out\n",
-                 static_cast<long long>(outcome.configs_done), plan.configs.size());
+                 "symbreak: interrupted: %lld of %lld configurations complete and written; the "
+                 "same command with --resume continues\n",
+                 static_cast<long long>(files.configurations_complete()),
+                 static_cast<long long>(range.end - range.first));
     return 128 + stop_signal();
   }
   return 0;

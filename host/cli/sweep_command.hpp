@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/cli/grid_options.hpp"
 #include "host/cli/run_options.hpp"
@@ -16,6 +17,11 @@ struct SweepOptions {
   RunOptions run;
   std::optional<std::string> out, networks, trace, trace_every;
   bool quiet = false;
+  bool resume = false;               // continue the sweep whose checkpoint the outputs carry
+  std::optional<std::string> shard;  // "i/N"
+  // For the meta files: how symbreak was called and which build it is.
+  std::vector<std::string> command_line;
+  std::string version, commit;
 };
 
 // Adds the `sweep` subcommand to `parent`, storing its options in `options`.

@@ -199,11 +199,41 @@ std::string temporary_prefix(const std::string& target_path) {
 }
 
 OutputFile::OutputFile(std::string option, std::string path, const OutputTarget& target)
+    : OutputFile(std::move(option), std::move(path), target, -1) {}
+
+std::unique_ptr<OutputFile> OutputFile::stream(std::string option, std::string path,
+                                               const OutputTarget& target, std::int64_t keep) {
+  return std::unique_ptr<OutputFile>(
+      new OutputFile(std::move(option), std::move(path), target, keep < 0 ? 0 : keep));
+}
+
+OutputFile::OutputFile(std::string option, std::string path, const OutputTarget& target,
+                       std::int64_t keep)
     : option_(std::move(option)), path_(std::move(path)), target_(target) {
   const std::string what = option_ + ": cannot write '" + path_ + "': ";
   int fd = -1;
   switch (target_.kind) {
     case OutputTarget::Kind::replace: {
+      if (keep >= 0) {
+        // Streamed: the file itself, cut to what is kept (mode and owner stay those of the file).
+        fd = open(target_.path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+        if (fd < 0) throw UsageError(what + error_text(errno));
+        struct stat st {};
+        if (fstat(fd, &st) != 0 || st.st_size < keep) {
+          close(fd);
+          throw UsageError(what + "it holds " + std::to_string(st.st_size) +
+                           " bytes, fewer than the " + std::to_string(keep) +
+                           " its checkpoint records");
+        }
+        if (ftruncate(fd, keep) != 0 || lseek(fd, keep, SEEK_SET) != keep) {
+          const int error = errno;
+          close(fd);
+          throw UsageError(what + error_text(error));
+        }
+        streamed_ = true;
+        bytes_ = keep;
+        break;
+      }
       const std::string directory = directory_of(target_.path);
       const std::string prefix = temporary_prefix(target_.path);
       remove_stale_temporaries(directory, prefix);
@@ -252,7 +282,37 @@ void OutputFile::fail(const char* doing, int error) {
 
 void OutputFile::write(std::string_view text) {
   if (!error_.empty() || file_ == nullptr) return;
+  bytes_ += static_cast<std::int64_t>(text.size());
+  if (streamed_) {
+    // Whole writes only, so that the file on disk always ends at the end of a write (a row).
+    pending_.append(text);
+    if (pending_.size() >= kStreamBuffer) write_pending(fileno(file_));
+    return;
+  }
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail("writing", errno);
+}
+
+void OutputFile::write_pending(int fd) {
+  std::size_t done = 0;
+  while (done < pending_.size() && error_.empty()) {
+    const ssize_t n = ::write(fd, pending_.data() + done, pending_.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      fail("writing", n < 0 ? errno : EIO);
+    else
+      done += static_cast<std::size_t>(n);
+  }
+  pending_.clear();
+}
+
+void OutputFile::flush_to_disk() {
+  if (!error_.empty() || file_ == nullptr) return;
+  if (streamed_) {
+    write_pending(fileno(file_));
+    if (error_.empty() && fdatasync(fileno(file_)) != 0) fail("writing", errno);
+    return;
+  }
+  if (std::fflush(file_) != 0) fail("writing", errno);
 }
 
 std::string OutputFile::commit() {
@@ -261,6 +321,13 @@ std::string OutputFile::commit() {
   file_ = nullptr;
   const int fd = fileno(file);
   if (std::fflush(file) != 0) fail("writing", errno);
+  if (streamed_) {
+    write_pending(fd);
+    if (error_.empty() && fsync(fd) != 0) fail("writing", errno);
+    if (std::fclose(file) != 0) fail("writing", errno);
+    committed_ = true;
+    return error_;
+  }
   if (target_.kind == OutputTarget::Kind::replace && error_.empty()) {
     // The data must be on disk before the rename makes it the target's content.
     if (fsync(fd) != 0) fail("writing", errno);

@@ -69,7 +69,8 @@ std::int64_t default_chunk_items(const SweepPlan& plan) {
 SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& observer,
                        const RunnerOptions& options) {
   const auto start = Clock::now();
-  const std::int64_t total = plan.item_count();
+  const std::int64_t end = options.end_item < 0 ? plan.item_count() : options.end_item;
+  const std::int64_t total = end - options.first_item;
   const std::int64_t chunk =
       options.chunk_items > 0 ? options.chunk_items : engine.preferred_chunk_items(plan);
   ProgressReporter progress(options.progress, total,
@@ -78,12 +79,12 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
   SweepOutcome outcome;
   std::vector<WorkItem> items;
   std::vector<NetworkResult> results;
-  for (std::int64_t first = 0; first < total; first += chunk) {
+  for (std::int64_t first = options.first_item; first < end; first += chunk) {
     if (options.should_stop && options.should_stop()) {
       outcome.interrupted = true;
       break;
     }
-    const std::int64_t count = std::min(chunk, total - first);
+    const std::int64_t count = std::min(chunk, end - first);
     items.resize(count);
     results.assign(count, NetworkResult{});
     for (std::int64_t i = 0; i < count; ++i)
@@ -101,6 +102,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
       }
     }
     outcome.networks_done += count;
+    observer.chunk_done();
     progress.update(outcome.networks_done, outcome.configs_done, false);
   }
   progress.update(outcome.networks_done, outcome.configs_done, true);

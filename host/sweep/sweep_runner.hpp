@@ -18,12 +18,18 @@ class SweepObserver {
   virtual void network_done(std::int64_t /*item*/, const NetworkResult& /*result*/) {}
   virtual void config_done(std::int64_t /*config*/, const ConfigSummary& /*summary*/,
                            const std::vector<TraceRow>& /*trace*/) {}
+  // After each chunk, when everything before it has been reported: a point to checkpoint at.
+  virtual void chunk_done() {}
 };
 
 struct RunnerOptions {
   bool progress = true;               // progress lines on stderr
   std::function<bool()> should_stop;  // polled between chunks; may be empty
   std::int64_t chunk_items = 0;       // 0: sized from the work per network
+  // The items to train, [first_item, end_item): a resumed sweep or a shard starts and ends at a
+  // configuration's first item. end_item < 0: to the end of the plan.
+  std::int64_t first_item = 0;
+  std::int64_t end_item = -1;
 };
 
 struct SweepOutcome {

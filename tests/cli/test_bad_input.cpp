@@ -218,6 +218,26 @@ std::vector<BadCase> unknown_options_and_option_pairs(const TempDir& scratch) {
   };
 }
 
+// --shard and --resume; `scratch` holds net.csv, a file without a checkpoint.
+std::vector<BadCase> shard_and_resume_cases(const TempDir& scratch) {
+  return {
+      {{"--shard", "3/3"}, {"--shard", "'3/3'"}},
+      {{"--shard", "1"}, {"--shard", "'1'"}},
+      {{"--shard", "-1/2"}, {"--shard", "'-1/2'"}},
+      {{"--shard", "0/0"}, {"--shard", "'0/0'"}},
+      {{"--resume=maybe"}, {"--resume", "maybe"}},
+      {{"--resume", "--out", "-"}, {"--resume", "'-'"}},
+      {{"--resume", "--networks", scratch / "net.csv"}, {"--resume"}},
+  };
+}
+
+TEST(BadInput, ShardAndResume) {
+  const TempDir scratch;
+  write_file(scratch / "net.csv", "not,a,sweep\n");
+  check_cases(shard_and_resume_cases(scratch));
+  EXPECT_EQ(read_file(scratch / "net.csv"), "not,a,sweep\n");
+}
+
 TEST(BadInput, UnknownNames) {
   check_cases(unknown_names());
 }
@@ -504,7 +524,8 @@ TEST(BadInput, TableCoversEveryOptionOfEverySubcommand) {
   for (const std::vector<BadCase>& table :
        {unknown_names(), malformed_lists(), sizes_out_of_range(), numbers_out_of_range(),
         beyond_float_range(), unknown_options_and_option_pairs(scratch), sweeps_too_large(),
-        unwritable_outputs(work), config_file_errors(work), config_file_errors_alone(work)}) {
+        unwritable_outputs(work), config_file_errors(work), config_file_errors_alone(work),
+        shard_and_resume_cases(scratch)}) {
     sweep.insert(sweep.end(), table.begin(), table.end());
   }
   const std::vector<BadCase> verify = verify_cases();
@@ -568,7 +589,8 @@ TEST(GoodInput, TinySweepWritesHeaderAndOneRowPerConfiguration) {
   ASSERT_EQ(nets.size(), 1u + 12u) << "header + 4 configurations x 3 seeds";
   for (const std::string& row : nets)
     EXPECT_EQ(field_count(row), field_count(nets[0])) << row;
-  EXPECT_EQ(listing(work.path()), (std::set<std::string>{"f.csv", "n.csv"}))
+  EXPECT_EQ(listing(work.path()),
+            (std::set<std::string>{"f.csv", "n.csv", "f.csv.meta.json", "n.csv.meta.json"}))
       << "no temporary file left behind";
 }
 

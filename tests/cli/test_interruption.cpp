@@ -1,8 +1,10 @@
-// Interrupting and killing a sweep through the real binary. SIGINT and SIGTERM stop it after the
-// current chunk: the configurations completed are written as complete CSV files, the exit status
-// is 130 or 143, and no temporary file is left. SIGKILL at any moment leaves every output path with
-// its previous content (or absent, if it was) or the complete new content, never a truncated file;
-// the temporary files a killed run leaves are removed by the next run, unless their writer lives.
+// Interrupting and killing a sweep through the real binary, and continuing it. The outputs are
+// streamed: while a sweep runs, and after any signal, each output is a prefix of the complete
+// file, and its meta file (FILE.meta.json) records a checkpoint. SIGINT and SIGTERM stop it after
+// the current chunk: the configurations completed are in the files, the exit status is 130 or 143,
+// and no temporary file is left. `--resume` after SIGINT or SIGKILL, at any moment and any number
+// of times, ends with files byte-identical to an uninterrupted run's; it refuses files of another
+// sweep without touching them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -103,18 +105,27 @@ std::vector<std::string> sweep_args(const Outputs& o, const std::string& engine,
           "--trace",       o.trace};
 }
 
-// When a stop signal is sent: as soon as the outputs are open (a temporary file appears beside
-// them: the first chunk is about to start or training), or once the first chunk's networks are
-// written (the --networks temporary file holds rows: a later chunk is training). Waiting for what
-// the sweep has done, not for a time, keeps the test meaningful on fast and slow machines alike.
-enum class Moment { outputs_open, first_chunk_written };
+// When a stop signal is sent: as soon as the outputs are open (the meta files of the new sweep
+// appear beside them: the first chunk is about to start or training), once the first chunk's
+// networks are written (--networks holds rows: a later chunk is training), or once half of the
+// networks are. Waiting for what the sweep has done, not for a time, keeps the test meaningful on
+// fast and slow machines alike.
+enum class Moment { outputs_open, first_chunk_written, half_written };
+
+constexpr std::uintmax_t kHalfNetworksBytes = 300000;  // of about 600 kB for the full sweep
 
 bool reached(const TempDir& dir, Moment moment) {
-  for (const std::string& name : temporaries(dir)) {
-    if (moment == Moment::outputs_open) return true;
-    std::error_code error;
-    if (name.rfind(".networks.csv.", 0) == 0 && fs::file_size(dir.path() / name, error) > 4096)
+  std::error_code error;
+  if (!fs::exists(dir / "networks.csv.meta.json", error)) return false;
+  const std::uintmax_t size = fs::file_size(dir / "networks.csv", error);
+  if (error) return false;
+  switch (moment) {
+    case Moment::outputs_open:
       return true;
+    case Moment::first_chunk_written:
+      return size > 4096;
+    case Moment::half_written:
+      return size > kHalfNetworksBytes;
   }
   return false;
 }
@@ -166,7 +177,11 @@ void check_stop_signal(int signal, const std::string& engine, const std::vector<
     EXPECT_EQ(traces, configs * kTracedEpochs);
     EXPECT_GE(networks, configs * kSeeds) << "every completed configuration's networks";
     EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
-    EXPECT_EQ(listing(dir.path()), (std::set<std::string>{"out.csv", "networks.csv", "trace.csv"}));
+    EXPECT_EQ(listing(dir.path()),
+              (std::set<std::string>{"out.csv", "networks.csv", "trace.csv", "out.csv.meta.json",
+                                     "networks.csv.meta.json", "trace.csv.meta.json"}));
+    EXPECT_NE(read_file(o.out + ".meta.json").find("\"state\": \"interrupted\""),
+              std::string::npos);
   }
 }
 
@@ -179,16 +194,17 @@ TEST(Interruption, SigtermWritesCompletedConfigurationsAndExits143) {
 }
 
 // What an output path may hold after a kill: exactly its previous content (nothing, if it did not
-// exist), or a complete CSV file of the new run.
-void expect_old_or_complete(const std::string& path, const std::optional<std::string>& previous) {
+// exist), or a prefix of a new run's file that ends at the end of a row (nothing written yet, the
+// header alone, or rows).
+void expect_old_or_prefix(const std::string& path, const std::optional<std::string>& previous) {
   if (!fs::exists(path)) {
     EXPECT_FALSE(previous.has_value()) << path << " was removed";
     return;
   }
   const std::string now = read_file(path);
-  if (previous && now == *previous) return;
-  EXPECT_GE(complete_rows(now, kConfigHeader), 1)
-      << path << " holds neither its previous content nor a complete CSV file:\n"
+  if ((previous && now == *previous) || now.empty()) return;
+  EXPECT_GE(complete_rows(now, kConfigHeader), 0)
+      << path << " holds neither its previous content nor a CSV file of whole rows:\n"
       << now.substr(0, 2000);
 }
 
@@ -199,8 +215,8 @@ std::uint32_t kill_test_seed() {
   return std::random_device{}();
 }
 
-// SIGKILL at random moments — before the outputs are opened, while training, while the files are
-// renamed, after the end — of long and short sweeps. The seed is printed; SYMBREAK_KILL_SEED=S
+// SIGKILL at random moments — before the outputs are opened, while training, while a checkpoint is
+// written, after the end — of long and short sweeps. The seed is printed; SYMBREAK_KILL_SEED=S
 // repeats a run.
 TEST(Interruption, SigkillNeverLeavesATruncatedOutput) {
   const std::uint32_t seed = kill_test_seed();
@@ -233,9 +249,9 @@ TEST(Interruption, SigkillNeverLeavesATruncatedOutput) {
     if (result.exited) {
       EXPECT_EQ(result.status, 0) << result.err;
     }
-    expect_old_or_complete(o.out, out_before);
-    expect_old_or_complete(o.networks, networks_before);
-    expect_old_or_complete(o.trace, trace_before);
+    expect_old_or_prefix(o.out, out_before);
+    expect_old_or_prefix(o.networks, networks_before);
+    expect_old_or_prefix(o.trace, trace_before);
     left_behind += static_cast<int>(temporaries(dir).size());
     // The next round starts from whatever this one left.
     out_before = read_file(o.out);
@@ -245,13 +261,15 @@ TEST(Interruption, SigkillNeverLeavesATruncatedOutput) {
   std::cout << "SigkillNeverLeavesATruncatedOutput: " << left_behind
             << " temporary files seen after the kills\n";
 
-  // A temporary file of a writer that is gone (a killed run) is removed by the next run that
-  // writes the same target; one whose writer still runs (this test process) is left alone.
+  // A temporary meta file of a writer that is gone (a killed run) is removed by the next run that
+  // writes the same meta file; one whose writer still runs (this test process) is left alone.
   const pid_t gone = fork();
   if (gone == 0) _exit(0);
   waitpid(gone, nullptr, 0);
-  const std::string stale = dir / (".out.csv.symbreak-" + std::to_string(gone) + "-AbC123");
-  const std::string alive = dir / (".out.csv.symbreak-" + std::to_string(getpid()) + "-XyZ789");
+  const std::string stale =
+      dir / (".out.csv.meta.json.symbreak-" + std::to_string(gone) + "-AbC123");
+  const std::string alive =
+      dir / (".out.csv.meta.json.symbreak-" + std::to_string(getpid()) + "-XyZ789");
   write_file(stale, "half a file");
   write_file(alive, "someone else's half a file");
   const Outcome last = run_symbreak(sweep_args(o, "cpu", 1, 1), capture);
@@ -260,6 +278,183 @@ TEST(Interruption, SigkillNeverLeavesATruncatedOutput) {
   EXPECT_EQ(complete_rows(read_file(o.networks), kConfigHeader), 9 * kSeeds);
   EXPECT_EQ(complete_rows(read_file(o.trace), kConfigHeader), 9 * kTracedEpochs);
   EXPECT_EQ(temporaries(dir), std::vector<std::string>{fs::path(alive).filename().string()});
+}
+
+// --- --resume
+// -------------------------------------------------------------------------------------
+
+// The three files of an uninterrupted run of sweep_args(…, "cpu"), computed once.
+struct Files {
+  std::string out, networks, trace;
+  bool operator==(const Files&) const = default;
+};
+
+Files read_outputs(const Outputs& o) {
+  return Files{read_file(o.out), read_file(o.networks), read_file(o.trace)};
+}
+
+Outcome run_patiently(const std::vector<std::string>& args, const TempDir& capture) {
+  return wait_symbreak(start_symbreak(args, capture), kPatience);
+}
+
+const Files& uninterrupted() {
+  static const Files files = [] {
+    const TempDir capture;
+    const TempDir dir;
+    const Outputs o(dir);
+    const Outcome r = run_patiently(sweep_args(o, "cpu"), capture);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return read_outputs(o);
+  }();
+  return files;
+}
+
+std::vector<std::string> with_resume(std::vector<std::string> args) {
+  args.push_back("--resume");
+  return args;
+}
+
+// Byte for byte, with the first difference shown rather than two large files.
+void expect_same_files(const Files& got, const Files& want) {
+  const auto first_difference = [](const std::string& a, const std::string& b) {
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i])
+      ++i;
+    return "sizes " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+           ", first difference at byte " + std::to_string(i);
+  };
+  EXPECT_TRUE(got.out == want.out) << "--out: " << first_difference(got.out, want.out);
+  EXPECT_TRUE(got.networks == want.networks)
+      << "--networks: " << first_difference(got.networks, want.networks);
+  EXPECT_TRUE(got.trace == want.trace) << "--trace: " << first_difference(got.trace, want.trace);
+}
+
+// SIGINT at a few points of a sweep, and of the resumed sweep again; --resume then completes the
+// files, equal to an uninterrupted run's.
+TEST(Resume, AfterSigintAtSeveralPointsEqualsAnUninterruptedRun) {
+  const Files& want = uninterrupted();
+  const std::vector<std::vector<Moment>> cases = {
+      {Moment::outputs_open},
+      {Moment::first_chunk_written},
+      {Moment::half_written},
+      {Moment::first_chunk_written, Moment::half_written}};  // interrupted twice
+  for (const std::vector<Moment>& moments : cases) {
+    SCOPED_TRACE("interrupted " + std::to_string(moments.size()) + " time(s), first at moment " +
+                 std::to_string(static_cast<int>(moments[0])));
+    const TempDir capture;
+    const TempDir dir;
+    const Outputs o(dir);
+    write_file(o.out, "previous,content\n1,2\n");
+    for (std::size_t k = 0; k < moments.size(); ++k) {
+      const auto args = k == 0 ? sweep_args(o, "cpu") : with_resume(sweep_args(o, "cpu"));
+      const Running r = start_symbreak(args, capture);
+      if (!wait_for(r, dir, moments[k])) {
+        wait_symbreak(r, kPatience);
+        GTEST_SKIP() << "the sweep ended before the signal (a very fast machine)";
+      }
+      kill(r.pid, SIGINT);
+      const Outcome result = wait_symbreak(r, kPatience);
+      ASSERT_TRUE(result.exited) << result.err;
+      if (result.status == 0) break;  // the last chunk was already training: it completed
+      EXPECT_EQ(result.status, 130) << result.err;
+      EXPECT_NE(result.err.find("--resume"), std::string::npos) << result.err;
+      // What is on disk is the beginning of the complete files.
+      const Files now = read_outputs(o);
+      EXPECT_EQ(want.out.compare(0, now.out.size(), now.out), 0);
+      EXPECT_EQ(want.trace.compare(0, now.trace.size(), now.trace), 0);
+      EXPECT_EQ(want.networks.compare(0, now.networks.size(), now.networks), 0);
+    }
+    const Outcome resumed = run_patiently(with_resume(sweep_args(o, "cpu")), capture);
+    ASSERT_EQ(resumed.status, 0) << resumed.err;
+    expect_same_files(read_outputs(o), want);
+    EXPECT_NE(read_file(o.networks + ".meta.json").find("\"state\": \"complete\""),
+              std::string::npos);
+    EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
+  }
+}
+
+// SIGKILL at random moments, then --resume, again and again until a run completes: the files are
+// those of an uninterrupted run. The first run already uses --resume (nothing on disk yet: a new
+// sweep), as a job script that is simply restarted would.
+TEST(Resume, AfterRepeatedSigkillEqualsAnUninterruptedRun) {
+  const Files& want = uninterrupted();
+  const std::uint32_t seed = kill_test_seed();
+  std::cout << "AfterRepeatedSigkillEqualsAnUninterruptedRun: SYMBREAK_KILL_SEED=" << seed << "\n";
+  std::mt19937 random(seed);
+  const TempDir capture;
+  const TempDir dir;
+  const Outputs o(dir);
+  int kills = 0;
+  for (int round = 0; round < 40; ++round) {
+    const Running r = start_symbreak(with_resume(sweep_args(o, "cpu")), capture);
+    if (round < 12) {
+      std::this_thread::sleep_for(
+          milliseconds(std::uniform_int_distribution<int>(0, 1500)(random)));
+      kill(r.pid, SIGKILL);
+    }
+    const Outcome result = wait_symbreak(r, kPatience);
+    if (result.exited) {
+      ASSERT_EQ(result.status, 0) << "round " << round << " (SYMBREAK_KILL_SEED=" << seed
+                                  << "): " << result.err;
+      break;
+    }
+    ++kills;
+  }
+  std::cout << "AfterRepeatedSigkillEqualsAnUninterruptedRun: " << kills << " kills\n";
+  expect_same_files(read_outputs(o), want);
+}
+
+// --resume refuses, with one line and without touching any file, outputs of another sweep (other
+// options, other outputs, another shard), outputs without a checkpoint, and outputs that are not
+// files; a complete sweep resumed is left as it is.
+TEST(Resume, RefusesAnotherSweepAndLeavesTheFilesAlone) {
+  const TempDir capture;
+  const TempDir dir;
+  const Outputs o(dir);
+  // A short sweep (9 configurations), complete.
+  ASSERT_EQ(run_patiently(sweep_args(o, "cpu", 1, 1), capture).status, 0);
+  const Files before = read_outputs(o);
+  const std::string meta_before = read_file(o.out + ".meta.json");
+
+  struct Refused {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  std::vector<std::string> other_seeds = with_resume(sweep_args(o, "cpu", 1, 1));
+  *(std::find(other_seeds.begin(), other_seeds.end(), "--seeds") + 1) = "21";
+  std::vector<std::string> other_lr = with_resume(sweep_args(o, "cpu", 2, 1));
+  std::vector<std::string> without_trace = with_resume(sweep_args(o, "cpu", 1, 1));
+  without_trace.resize(without_trace.size() - 5);  // drops --trace-every 500 --trace FILE
+  without_trace.push_back("--resume");
+  std::vector<std::string> shard = with_resume(sweep_args(o, "cpu", 1, 1));
+  shard.insert(shard.end(), {"--shard", "1/2"});
+  std::vector<std::string> to_stdout = with_resume(sweep_args(o, "cpu", 1, 1));
+  *std::find(to_stdout.begin(), to_stdout.end(), o.out) = "-";
+  const std::vector<Refused> refused = {
+      {other_seeds, "seeds: 20 there, 21 here"},      {other_lr, "another sweep (configuration"},
+      {without_trace, "another sweep (outputs"},      {shard, "holds shard 0/1, not 1/2"},
+      {to_stdout, "--out '-' is not a regular file"},
+  };
+  for (const Refused& r : refused) {
+    const Outcome result = run_patiently(r.args, capture);
+    EXPECT_EQ(result.status, 2) << result.err;
+    EXPECT_NE(result.err.find(r.message), std::string::npos) << result.err;
+    EXPECT_EQ(split_lines(result.err).size(), 1u) << result.err;
+    EXPECT_TRUE(read_outputs(o) == before);
+    EXPECT_EQ(read_file(o.out + ".meta.json"), meta_before);
+  }
+
+  // Resuming the complete sweep changes no file.
+  const Outcome again = run_patiently(with_resume(sweep_args(o, "cpu", 1, 1)), capture);
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_TRUE(read_outputs(o) == before);
+
+  // An output without its meta file is not resumed.
+  fs::remove(o.trace + ".meta.json");
+  const Outcome no_meta = run_patiently(with_resume(sweep_args(o, "cpu", 1, 1)), capture);
+  EXPECT_EQ(no_meta.status, 2) << no_meta.err;
+  EXPECT_NE(no_meta.err.find("no checkpoint"), std::string::npos) << no_meta.err;
+  EXPECT_TRUE(read_outputs(o) == before);
 }
 
 }  // namespace

@@ -259,12 +259,12 @@ TEST(SpecialOutputs, TemporaryFileOfAKilledRunIsRemoved) {
   const pid_t gone = fork();  // a pid that certainly belongs to no running process afterwards
   if (gone == 0) _exit(0);
   waitpid(gone, nullptr, 0);
-  const std::string stale = ".out.csv.symbreak-" + std::to_string(gone) + "-AbC123";
+  const std::string stale = ".out.csv.meta.json.symbreak-" + std::to_string(gone) + "-AbC123";
   write_file(work / stale, "half a fi");
   write_file(work / "out.csv", "old\n");
   const Outcome o = run_symbreak(tiny_sweep({"--out", work / "out.csv"}), capture);
   EXPECT_EQ(o.status, 0) << o.err;
-  EXPECT_EQ(listing(work.path()), std::set<std::string>{"out.csv"});
+  EXPECT_EQ(listing(work.path()), (std::set<std::string>{"out.csv", "out.csv.meta.json"}));
 }
 
 }  // namespace

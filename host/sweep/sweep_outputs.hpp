@@ -1,0 +1,70 @@
+// The output files of a running sweep, streamed: rows are appended as configurations complete, in
+// the plan's order, and every second or so the files are flushed to disk and their meta files
+// record a checkpoint (configurations complete, each file's length then), from which --resume
+// continues. Between checkpoints a file may hold more than its checkpoint; --resume cuts it back.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/engines/engine.hpp"
+#include "host/report/output_file.hpp"
+#include "host/report/provenance.hpp"
+#include "host/report/summary_table.hpp"
+#include "host/sweep/sweep_runner.hpp"
+
+namespace symbreak {
+
+struct OutputSpec {
+  std::string option;  // "--out", "--networks" or "--trace"
+  std::string path;    // as given
+  OutputTarget target;
+};
+
+class SweepOutputs final : public SweepObserver {
+ public:
+  // Opens the outputs, keeping `from.bytes[option]` of each (a resumed sweep) or writing their
+  // headers (a new one, `from` empty). Throws UsageError when an output cannot be opened.
+  SweepOutputs(const SweepPlan& plan, const Engine& engine, const std::vector<OutputSpec>& specs,
+               RunRecord record, const Checkpoint& from);
+
+  void network_done(std::int64_t item, const NetworkResult& result) override;
+  void config_done(std::int64_t config, const ConfigSummary& summary,
+                   const std::vector<TraceRow>& trace) override;
+  void chunk_done() override;
+
+  // Completes the files and records `state` ("complete", "interrupted") in their meta files.
+  // Returns the errors, one line each.
+  std::vector<std::string> finish(bool interrupted);
+
+  bool writes_standard_output() const;
+  // The configurations completed by this run, and the kernel of each.
+  const std::vector<ConfigOutcome>& outcomes() const { return outcomes_; }
+  const std::vector<std::string>& kernels() const { return kernels_; }
+  std::int64_t configurations_complete() const { return checkpoint_.configurations; }
+
+ private:
+  struct Output {
+    OutputSpec spec;
+    std::unique_ptr<OutputFile> file;
+  };
+  OutputFile* find(const char* option) const;
+  void write_metas(const char* state);
+
+  const SweepPlan& plan_;
+  const Engine& engine_;
+  std::string engine_name_;
+  RunRecord record_;
+  std::vector<Output> outputs_;
+  OutputFile *out_ = nullptr, *networks_ = nullptr, *trace_ = nullptr;
+  Checkpoint checkpoint_;  // at the last configuration completed
+  std::vector<ConfigOutcome> outcomes_;
+  std::vector<std::string> kernels_;
+  std::vector<std::string> meta_errors_;
+  std::chrono::steady_clock::time_point last_checkpoint_;
+};
+
+}  // namespace symbreak
