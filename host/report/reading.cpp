@@ -156,10 +156,11 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
   }
   if (!frozen_all.empty()) {
     const bool everywhere = frozen_all.size() == group.rows.size();
-    text +=
-        " No weight ever moved (frozen)" +
-        (everywhere ? std::string() : " with " + phrase_settings(plan, frozen_all, label_columns)) +
-        ".";
+    text += " No weight ever moved (frozen)" +
+            (everywhere && label_columns.empty()
+                 ? std::string()
+                 : " with " + phrase_settings(plan, frozen_all, label_columns)) +
+            ".";
   }
   if (!frozen_some.empty()) text += " Frozen in part with " + join_words(frozen_some) + ".";
   text += " Solved: " + join_words(solved) + ".";
