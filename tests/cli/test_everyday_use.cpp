@@ -163,6 +163,14 @@ TEST(EverydayUse, ErrorsSuggestAndPointToHelp) {
             "symbreak: error: unknown option '--wdith' (did you mean '--width'?); see symbreak "
             "sweep --help\n");
 
+  const Outcome top = run_symbreak({"--versoin"}, capture);
+  EXPECT_EQ(top.status, 2);
+  EXPECT_EQ(top.err,
+            "symbreak: error: unknown option '--versoin' (did you mean '--version'?); see "
+            "symbreak --help\n");
+  const Outcome engine = run_symbreak({"sweep", "--engine", "cpuref"}, capture);
+  EXPECT_TRUE(contains(engine.err, "did you mean 'cpu-ref'?")) << engine.err;
+
   // An option given twice takes its last value; spaces after commas are fine.
   const Outcome twice = run_symbreak({"sweep", "--epochs", "50", "--epochs", "3", "--width", "2, 3",
                                       "--init", "zeros", "--activation", "tanh", "--seeds", "2"},
