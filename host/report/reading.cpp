@@ -67,13 +67,13 @@ std::string label_of(const SweepPlan& plan, const Config& c,
 }
 
 // A column's values as a person lists them: "width 4", "width 4 and 64", "tanh and relu",
-// "task xor", "tasks and, parity:3" (task names such as "and" and "or" would read as words).
+// "task xor", "tasks \"and\" and parity:3" (the tasks and and or quoted: they read as words).
 std::string column_values(const ConfigColumn& col, const std::vector<std::string>& values) {
   if (col.name == "task") {
-    std::string text = values.size() > 1 ? "tasks " : "task ";
-    for (std::size_t i = 0; i < values.size(); ++i)
-      text += (i > 0 ? ", " : "") + values[i];
-    return text;
+    std::vector<std::string> shown;
+    for (const std::string& value : values)
+      shown.push_back(value == "and" || value == "or" ? "\"" + value + "\"" : value);
+    return (values.size() > 1 ? "tasks " : "task ") + join_words(shown);
   }
   if (col.name == "activation") return join_words(values);
   return std::string(col.name) + " " + join_words(values);

@@ -108,7 +108,7 @@ TEST(EverydayUse, ReadingGroupsFrozenConfigurationsBySetting) {
     const char shown = c == '\n' ? ' ' : c;
     if (!(shown == ' ' && !reading.empty() && reading.back() == ' ')) reading.push_back(shown);
   }
-  EXPECT_TRUE(contains(reading, "(frozen) with tasks xor, parity:3, width 4 and 8.")) << reading;
+  EXPECT_TRUE(contains(reading, "(frozen) with tasks xor and parity:3, width 4 and 8.")) << reading;
   // Five epochs of zeros solve nothing: one rate for all, not a list of twelve settings.
   EXPECT_TRUE(contains(reading, "Solved: 0.0% in every configuration.")) << reading;
 }
