@@ -122,6 +122,21 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  // An unknown option before any subcommand is named too, not "A subcommand is required".
+  if (argc > 1 && argv[1][0] == '-') {
+    std::vector<std::string> options;
+    for (const CLI::Option* option : app.get_options()) {
+      for (const std::string& name : option->get_lnames())
+        options.push_back("--" + name);
+      for (const std::string& name : option->get_snames())
+        options.push_back("-" + name);
+    }
+    const std::string given = std::string(argv[1]).substr(0, std::string(argv[1]).find('='));
+    if (std::find(options.begin(), options.end(), given) == options.end()) {
+      return fail(2, "unknown option '" + given + "'" + symbreak::did_you_mean(given, options) +
+                         "; see symbreak --help");
+    }
+  }
   // CLI11 reports a misspelt subcommand only as "A subcommand is required"; name it instead.
   if (argc > 1 && argv[1][0] != '-') {
     const std::vector<std::string> subs = subcommand_names(app);

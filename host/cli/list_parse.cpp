@@ -58,9 +58,13 @@ std::optional<std::vector<double>> expand_range(std::string_view option, std::st
   if (step.empty()) {
     if (colon != std::string_view::npos) bad_range(option, item, "nothing follows ':'");
     if (!integers) bad_range(option, item, "a range of real numbers needs :N, :logN or :xF");
+    if (*a != std::floor(*a) || *b != std::floor(*b))
+      bad_range(option, item, "A..B without a step needs integer ends");
     if (*b - *a >= kMaxRangeValues) bad_range(option, item, "it holds more than 100000 values");
-    for (double v = *a; v <= *b; v += 1.0)
-      values.push_back(v);
+    // Counted, not stepped: at 1e300, v + 1 is v.
+    const auto count = static_cast<long long>(*b - *a) + 1;
+    for (long long i = 0; i < count; ++i)
+      values.push_back(*a + static_cast<double>(i));
   } else if (step.front() == 'x') {
     const auto factor = parse_finite_double(step.substr(1));
     if (!factor || !(*factor > 1.0)) bad_range(option, item, "the factor after x must be > 1");

@@ -140,8 +140,11 @@ CLI::App* setup_verify(CLI::App& parent, VerifyOptions& o) {
       "verify", "train a sweep with an engine and check it against cpu-ref on the same networks");
   add_grid_options(app, o.grid);
   add_run_options(app, o.run);
-  app.add_option("--sample", o.sample,
-                 "networks per configuration to compare (default: all for small sweeps)")
+  app.add_option(
+         "--sample", o.sample,
+         "networks per configuration to compare, replicates 0 ... K-1 (default: all of them "
+         "up to 50,000 networks in all, else about 50,000 in all but at least 100 per "
+         "configuration)")
       ->type_name("K")
       ->group("Run");
   app.add_flag("--exact", o.exact,

@@ -67,24 +67,25 @@ std::string label_of(const SweepPlan& plan, const Config& c,
 }
 
 // A column's values as a person lists them: "width 4", "width 4 and 64", "tanh and relu",
-// "task xor", "tasks and, parity:3" (task names such as "and" and "or" would read as words).
+// "task xor", "tasks \"and\" and parity:3" (the tasks and and or quoted: they read as words).
 std::string column_values(const ConfigColumn& col, const std::vector<std::string>& values) {
   if (col.name == "task") {
-    std::string text = values.size() > 1 ? "tasks " : "task ";
-    for (std::size_t i = 0; i < values.size(); ++i)
-      text += (i > 0 ? ", " : "") + values[i];
-    return text;
+    std::vector<std::string> shown;
+    for (const std::string& value : values)
+      shown.push_back(value == "and" || value == "or" ? "\"" + value + "\"" : value);
+    return (values.size() > 1 ? "tasks " : "task ") + join_words(shown);
   }
   if (col.name == "activation") return join_words(values);
   return std::string(col.name) + " " + join_words(values);
 }
 
-// The configurations `rows` named by their settings, grouped: the values of the first column that
-// share the same rest are listed together, e.g. "depth 1 and 2, width 4 and 64" or
-// "depth 1, width 4; depth 2, width 64".
-std::string phrase_settings(const SweepPlan& plan, const std::vector<const Config*>& rows,
-                            std::span<const ConfigColumn> cols) {
-  if (cols.empty() || rows.empty()) return {};
+// The configurations `rows` named by their settings as self-contained groups: values of the
+// first column that share the same rest are listed together ("depth 1 and 2, width 4 and 64"),
+// and a group never leaves a setting to be read from the one before.
+std::vector<std::string> setting_groups(const SweepPlan& plan,
+                                        const std::vector<const Config*>& rows,
+                                        std::span<const ConfigColumn> cols) {
+  if (cols.empty()) return {std::string()};
   const ConfigColumn& col = cols.front();
   std::vector<std::string> values;
   std::map<std::string, std::vector<const Config*>> by_value;
@@ -93,19 +94,28 @@ std::string phrase_settings(const SweepPlan& plan, const std::vector<const Confi
     if (!by_value.contains(value)) values.push_back(value);
     by_value[value].push_back(c);
   }
-  std::vector<std::string> rests;
-  std::map<std::string, std::vector<std::string>> values_of_rest;
+  std::vector<std::vector<std::string>> rests;
+  std::map<std::vector<std::string>, std::vector<std::string>> values_of_rest;
   for (const std::string& value : values) {
-    const std::string rest = phrase_settings(plan, by_value[value], cols.subspan(1));
+    std::vector<std::string> rest = setting_groups(plan, by_value[value], cols.subspan(1));
     if (!values_of_rest.contains(rest)) rests.push_back(rest);
     values_of_rest[rest].push_back(value);
   }
-  std::string text;
-  for (const std::string& rest : rests) {
-    if (!text.empty()) text += "; ";
-    text += column_values(col, values_of_rest[rest]);
-    if (!rest.empty()) text += ", " + rest;
+  std::vector<std::string> groups;
+  for (const std::vector<std::string>& rest : rests) {
+    const std::string head = column_values(col, values_of_rest[rest]);
+    for (const std::string& tail : rest)
+      groups.push_back(tail.empty() ? head : head + ", " + tail);
   }
+  return groups;
+}
+
+// The groups of setting_groups joined by "; ".
+std::string phrase_settings(const SweepPlan& plan, const std::vector<const Config*>& rows,
+                            std::span<const ConfigColumn> cols) {
+  std::string text;
+  for (const std::string& group : setting_groups(plan, rows, cols))
+    text += (text.empty() ? "" : "; ") + group;
   return text;
 }
 
@@ -120,6 +130,8 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
   std::int64_t n = 0, broken = 0, collapsed = 0, one_neuron = 0;
   std::vector<const Config*> frozen_all;
   std::vector<std::string> frozen_some, solved;
+  std::vector<std::string> solved_rates;  // distinct, in order of first appearance
+  std::map<std::string, std::vector<const Config*>> solved_with;
   for (const ConfigOutcome* row : group.rows) {
     const ConfigSummary& s = row->summary;
     const Config& config = plan.configs[row->config];
@@ -137,6 +149,9 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
       frozen_some.push_back(label + " (" + percent(s.frozen.rate) + ")");
     }
     solved.push_back((label.empty() ? "" : label + " ") + percent(s.solved.rate));
+    const std::string rate = percent(s.solved.rate);
+    if (!solved_with.contains(rate)) solved_rates.push_back(rate);
+    solved_with[rate].push_back(&config);
   }
   std::string text = "- " + group.name + ": ";
   const std::string networks = std::to_string(n) + " networks";
@@ -156,13 +171,24 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
   }
   if (!frozen_all.empty()) {
     const bool everywhere = frozen_all.size() == group.rows.size();
-    text +=
-        " No weight ever moved (frozen)" +
-        (everywhere ? std::string() : " with " + phrase_settings(plan, frozen_all, label_columns)) +
-        ".";
+    text += " No weight ever moved (frozen)" +
+            (everywhere && label_columns.empty()
+                 ? std::string()
+                 : " with " + phrase_settings(plan, frozen_all, label_columns)) +
+            ".";
   }
   if (!frozen_some.empty()) text += " Frozen in part with " + join_words(frozen_some) + ".";
-  text += " Solved: " + join_words(solved) + ".";
+  if (label_columns.size() < 2) {
+    text += " Solved: " + join_words(solved) + ".";
+  } else if (solved_rates.size() == 1) {
+    text += " Solved: " + solved_rates.front() + " in every configuration.";
+  } else {
+    // With several settings a flat list ("and, depth 1, width 1, tanh 0.0%, and, ...") is
+    // unreadable: group the configurations by rate and name each group by its settings.
+    for (const std::string& rate : solved_rates)
+      text += " Solved " + rate + " with " +
+              phrase_settings(plan, solved_with[rate], label_columns) + ".";
+  }
   return wrap(text, 100, "  ");
 }
 

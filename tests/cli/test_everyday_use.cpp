@@ -108,7 +108,9 @@ TEST(EverydayUse, ReadingGroupsFrozenConfigurationsBySetting) {
     const char shown = c == '\n' ? ' ' : c;
     if (!(shown == ' ' && !reading.empty() && reading.back() == ' ')) reading.push_back(shown);
   }
-  EXPECT_TRUE(contains(reading, "(frozen) with tasks xor, parity:3, width 4 and 8.")) << reading;
+  EXPECT_TRUE(contains(reading, "(frozen) with tasks xor and parity:3, width 4 and 8.")) << reading;
+  // Five epochs of zeros solve nothing: one rate for all, not a list of twelve settings.
+  EXPECT_TRUE(contains(reading, "Solved: 0.0% in every configuration.")) << reading;
 }
 
 // Item 4: PyTorch's and Keras's names, written back in ours; did-you-mean; TOML keys with '_'.
@@ -162,6 +164,14 @@ TEST(EverydayUse, ErrorsSuggestAndPointToHelp) {
   EXPECT_EQ(option.err,
             "symbreak: error: unknown option '--wdith' (did you mean '--width'?); see symbreak "
             "sweep --help\n");
+
+  const Outcome top = run_symbreak({"--versoin"}, capture);
+  EXPECT_EQ(top.status, 2);
+  EXPECT_EQ(top.err,
+            "symbreak: error: unknown option '--versoin' (did you mean '--version'?); see "
+            "symbreak --help\n");
+  const Outcome engine = run_symbreak({"sweep", "--engine", "cpuref"}, capture);
+  EXPECT_TRUE(contains(engine.err, "did you mean 'cpu-ref'?")) << engine.err;
 
   // An option given twice takes its last value; spaces after commas are fine.
   const Outcome twice = run_symbreak({"sweep", "--epochs", "50", "--epochs", "3", "--width", "2, 3",
