@@ -17,6 +17,7 @@
 #include "host/cli/version_command.hpp"
 #include "host/config/name_suggestion.hpp"
 #include "host/config/usage_error.hpp"
+#include "host/sweep/mpi_world.hpp"
 
 namespace {
 
@@ -31,6 +32,8 @@ std::string one_line(std::string text) {
 }
 
 int fail(int status, const std::string& message) {
+  // Under MPI every rank finds the same bad input; rank 0 says it once.
+  if (symbreak::mpi_rank() != 0) return status;
   std::fprintf(stderr, "symbreak: error: %s\n", one_line(message).c_str());
   return status;
 }
@@ -87,6 +90,7 @@ std::string extras_message(CLI::App& app, const CLI::ExtrasError& e, int argc, c
 }  // namespace
 
 int main(int argc, char** argv) {
+  const symbreak::MpiSession mpi(&argc, &argv);  // a world of one without mpirun
   CLI::App app{
       "symbreak: why initialising weights with zeros (or any constant) is dangerous, "
       "measured over large sweeps of small networks"};

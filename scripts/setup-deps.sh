@@ -3,8 +3,11 @@
 # installed. As root it installs what is missing; otherwise it prints the exact command and stops.
 # CUDA is not installed here: on machines of this kind it lives in /usr/local/cuda.
 
+# libopenmpi-dev and openmpi-bin: optional for the build (mpirun -np N symbreak sweep), wanted for
+# the tests of it.
 symbreak_packages=(cmake make g++ libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-                   librandom123-dev nlohmann-json3-dev help2man python3-matplotlib python3-numpy)
+                   librandom123-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin help2man
+                   python3-matplotlib python3-numpy)
 # scripts/fuzz.sh adds these: clang, and libFuzzer with the sanitizer runtimes (libclang-rt-14-dev
 # is only recommended by clang-14's packages, so --no-install-recommends would leave it out).
 symbreak_fuzz_packages=(clang libclang-rt-14-dev)

@@ -3,6 +3,7 @@
 // checkpoint beside each file (host/sweep/sweep_outputs.hpp); --shard runs one part of the grid.
 #include "host/cli/sweep_command.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -28,6 +30,7 @@
 #include "host/report/reading.hpp"
 #include "host/report/summary_table.hpp"
 #include "host/sweep/memory_budget.hpp"
+#include "host/sweep/mpi_world.hpp"
 #include "host/sweep/shard.hpp"
 #include "host/sweep/stop_request.hpp"
 #include "host/sweep/sweep_outputs.hpp"
@@ -180,6 +183,33 @@ RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const En
   return record;
 }
 
+// A rank other than 0 under MPI: trains its chunks (k % ranks == rank) from where rank 0 says,
+// and hands each to rank 0; writes nothing, prints nothing.
+int run_other_rank(const SweepPlan& plan, Engine& engine, std::int64_t end_item) {
+  install_stop_handlers();
+  const StartMessage start = mpi_broadcast_start(StartMessage{});
+  if (start.status != 0) return static_cast<int>(start.status);  // rank 0 said why
+  const int rank = mpi_rank(), ranks = mpi_size();
+  std::vector<WorkItem> items;
+  std::vector<NetworkResult> results;
+  std::int64_t k = 0;
+  for (std::int64_t first = start.first_item; first < end_item; first += start.chunk_items, ++k) {
+    if (k % ranks != rank) continue;
+    if (stop_requested()) {
+      mpi_send_chunk(k, true, {});
+      return 128 + stop_signal();
+    }
+    const std::int64_t count = std::min(start.chunk_items, end_item - first);
+    items.resize(count);
+    results.assign(count, NetworkResult{});
+    for (std::int64_t i = 0; i < count; ++i)
+      items[i] = plan.item(first + i);
+    engine.train(plan, items, results);
+    mpi_send_chunk(k, false, results);
+  }
+  return 0;
+}
+
 }  // namespace
 
 CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
@@ -241,38 +271,66 @@ int run_sweep_command(const SweepOptions& o) {
 
   const Shard shard = o.shard ? parse_shard(*o.shard) : Shard{};
   const ConfigRange range = shard_configs(plan, shard);
-  RunRecord record = make_run_record(o, plan, *engine, outputs, shard, range);
-  const Checkpoint from = o.resume ? resume_checkpoint(outputs, record) : Checkpoint{};
-  if (from.configurations < 0 || range.first + from.configurations > range.end) {
-    throw UsageError("--resume: the checkpoint records " + std::to_string(from.configurations) +
-                     " configurations complete, outside this sweep's " +
-                     std::to_string(range.end - range.first));
-  }
+  const int ranks = mpi_size();
+  if (mpi_rank() != 0) return run_other_rank(plan, *engine, range.end * plan.run.seeds);
 
-  // From here on SIGINT and SIGTERM only ask to stop, so the outputs opened next always end with
-  // a checkpoint of their state (a second signal still ends the process at once).
-  install_stop_handlers();
-  // Opening the outputs checks that they are writable before any training starts.
-  std::vector<OutputSpec> specs;
-  for (const ResolvedOutput& r : outputs)
-    specs.push_back(OutputSpec{r.option, r.path, r.target});
-  SweepOutputs files(plan, *engine, specs, std::move(record), from);
+  // Rank 0 (or the only process) checks the outputs and opens them; under MPI the other ranks wait
+  // for its go-ahead, or for the news that it failed.
+  std::optional<SweepOutputs> files;
+  Checkpoint from;
+  try {
+    RunRecord record = make_run_record(o, plan, *engine, outputs, shard, range);
+    record.ranks = ranks;
+    from = o.resume ? resume_checkpoint(outputs, record) : Checkpoint{};
+    if (from.configurations < 0 || range.first + from.configurations > range.end) {
+      throw UsageError("--resume: the checkpoint records " + std::to_string(from.configurations) +
+                       " configurations complete, outside this sweep's " +
+                       std::to_string(range.end - range.first));
+    }
+    // From here on SIGINT and SIGTERM only ask to stop, so the outputs opened next always end
+    // with a checkpoint of their state (a second signal still ends the process at once).
+    install_stop_handlers();
+    // Opening the outputs checks that they are writable before any training starts.
+    std::vector<OutputSpec> specs;
+    for (const ResolvedOutput& r : outputs)
+      specs.push_back(OutputSpec{r.option, r.path, r.target});
+    files.emplace(plan, *engine, specs, std::move(record), from);
+  } catch (const UsageError&) {
+    mpi_broadcast_start(StartMessage{2, 0, 0});
+    throw;
+  } catch (...) {
+    mpi_broadcast_start(StartMessage{1, 0, 0});
+    throw;
+  }
   // A reader that goes away is an output error like any other, not a reason to lose the rest.
   std::signal(SIGPIPE, SIG_IGN);
+  const std::int64_t first_item = (range.first + from.configurations) * plan.run.seeds;
+  mpi_broadcast_start(StartMessage{0, first_item, chunk});
 
   const std::string engine_name(engine->name());
   RunnerOptions runner;
   runner.progress = !o.quiet;
   runner.should_stop = stop_requested;
   runner.chunk_items = chunk;
-  runner.first_item = (range.first + from.configurations) * plan.run.seeds;
+  runner.first_item = first_item;
   runner.end_item = range.end * plan.run.seeds;
-  const SweepOutcome outcome = run_sweep(plan, *engine, files, runner);
+  runner.range_first_item = range.first * plan.run.seeds;
+  if (ranks > 1) {
+    // Chunk k belongs to rank k % ranks; rank 0 takes the others' results in chunk order.
+    runner.train_chunk = [&](std::int64_t k, std::span<const WorkItem> items,
+                             std::span<NetworkResult> out) {
+      const int owner = static_cast<int>(k % ranks);
+      if (owner != 0) return mpi_receive_chunk(owner, k, out);
+      engine->train(plan, items, out);
+      return true;
+    };
+  }
+  const SweepOutcome outcome = run_sweep(plan, *engine, *files, runner);
 
-  std::vector<std::string> errors = files.finish(outcome.interrupted);
-  const bool csv_on_stdout = files.writes_standard_output();
-  const std::vector<ConfigOutcome>& outcomes = files.outcomes();
-  const std::vector<std::string>& kernels = files.kernels();
+  std::vector<std::string> errors = files->finish(outcome.interrupted);
+  const bool csv_on_stdout = files->writes_standard_output();
+  const std::vector<ConfigOutcome>& outcomes = files->outcomes();
+  const std::vector<std::string>& kernels = files->kernels();
   if (!o.quiet) {
     // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
     std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
@@ -293,9 +351,12 @@ int run_sweep_command(const SweepOptions& o) {
     std::fprintf(stderr,
                  "symbreak: interrupted: %lld of %lld configurations complete and written; the "
                  "same command with --resume continues\n",
-                 static_cast<long long>(files.configurations_complete()),
+                 static_cast<long long>(files->configurations_complete()),
                  static_cast<long long>(range.end - range.first));
-    return 128 + stop_signal();
+    const int status = 128 + (stop_signal() != 0 ? stop_signal() : SIGINT);
+    // Other ranks may be waiting to hand over a chunk that will never be taken.
+    if (ranks > 1) mpi_abort(status);
+    return status;
   }
   return 0;
 }

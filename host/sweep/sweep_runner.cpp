@@ -17,36 +17,57 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Progress on stderr: networks and configurations done of the whole (shard of the) sweep, the
+// throughput measured so far in network-epochs per second, and the time left at that rate. On a
+// terminal one line redrawn five times a second; otherwise (a log file, a batch job) a plain line
+// at most every 10 seconds, and one at the end.
 class ProgressReporter {
  public:
-  ProgressReporter(bool enabled, std::int64_t total_networks, std::int64_t total_configs)
+  struct Totals {
+    std::int64_t networks = 0, configs = 0;                // of the whole sweep or shard
+    std::int64_t networks_before = 0, configs_before = 0;  // done by an earlier, resumed run
+    int epochs = 0;
+  };
+
+  ProgressReporter(bool enabled, const Totals& totals)
       : enabled_(enabled),
         tty_(isatty(STDERR_FILENO) != 0),
-        total_(total_networks),
-        configs_(total_configs),
+        totals_(totals),
         start_(Clock::now()) {}
 
+  // `networks`, `configs`: done by this run.
   void update(std::int64_t networks, std::int64_t configs, bool final) {
     if (!enabled_) return;
     const double elapsed = seconds_since(start_);
-    if (!final && elapsed - last_ < (tty_ ? 0.2 : 5.0)) return;
+    if (!final && elapsed - last_ < (tty_ ? 0.2 : 10.0)) return;
     last_ = elapsed;
-    const double fraction = total_ > 0 ? static_cast<double>(networks) / total_ : 1.0;
-    char eta[64] = "";
-    if (!final && networks > 0) {
-      std::snprintf(eta, sizeof eta, ", about %.0f s left", elapsed / fraction - elapsed);
+    const std::int64_t done = totals_.networks_before + networks;
+    const double fraction = totals_.networks > 0
+                                ? static_cast<double>(done) / static_cast<double>(totals_.networks)
+                                : 1.0;
+    const double per_second = elapsed > 0.0 ? static_cast<double>(networks) / elapsed : 0.0;
+    char rate[64] = "";
+    if (networks > 0 && elapsed > 0.0) {
+      std::snprintf(rate, sizeof rate, ", %.3g network-epochs/s",
+                    per_second * std::max(totals_.epochs, 1));
     }
-    std::fprintf(stderr,
-                 "%ssymbreak: %lld/%lld networks (%.0f%%), %lld/%lld configurations, %.1f s%s%s",
-                 tty_ ? "\r" : "", static_cast<long long>(networks), static_cast<long long>(total_),
-                 100.0 * fraction, static_cast<long long>(configs),
-                 static_cast<long long>(configs_), elapsed, eta, tty_ && !final ? "\033[K" : "\n");
+    char eta[64] = "";
+    if (!final && per_second > 0.0) {
+      std::snprintf(eta, sizeof eta, ", about %.0f s left",
+                    static_cast<double>(totals_.networks - done) / per_second);
+    }
+    std::fprintf(
+        stderr, "%ssymbreak: %lld/%lld networks (%.1f%%), %lld/%lld configurations%s, %.1f s%s%s",
+        tty_ ? "\r" : "", static_cast<long long>(done), static_cast<long long>(totals_.networks),
+        100.0 * fraction, static_cast<long long>(totals_.configs_before + configs),
+        static_cast<long long>(totals_.configs), rate, elapsed, eta,
+        tty_ && !final ? "\033[K" : "\n");
     std::fflush(stderr);
   }
 
  private:
   bool enabled_, tty_;
-  std::int64_t total_, configs_;
+  Totals totals_;
   Clock::time_point start_;
   double last_ = -1e9;
 };
@@ -70,11 +91,15 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
                        const RunnerOptions& options) {
   const auto start = Clock::now();
   const std::int64_t end = options.end_item < 0 ? plan.item_count() : options.end_item;
-  const std::int64_t total = end - options.first_item;
   const std::int64_t chunk =
       options.chunk_items > 0 ? options.chunk_items : engine.preferred_chunk_items(plan);
-  ProgressReporter progress(options.progress, total,
-                            static_cast<std::int64_t>(plan.configs.size()));
+  ProgressReporter::Totals totals;
+  totals.networks = end - options.range_first_item;
+  totals.networks_before = options.first_item - options.range_first_item;
+  totals.configs = totals.networks / plan.run.seeds;
+  totals.configs_before = totals.networks_before / plan.run.seeds;
+  totals.epochs = plan.run.epochs;
+  ProgressReporter progress(options.progress, totals);
   std::map<std::int64_t, ConfigAccumulator> open;  // configurations with replicates still to come
   SweepOutcome outcome;
   std::vector<WorkItem> items;
@@ -89,7 +114,14 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
     results.assign(count, NetworkResult{});
     for (std::int64_t i = 0; i < count; ++i)
       items[i] = plan.item(first + i);
-    engine.train(plan, items, results);
+    if (options.train_chunk) {
+      if (!options.train_chunk((first - options.first_item) / chunk, items, results)) {
+        outcome.interrupted = true;
+        break;
+      }
+    } else {
+      engine.train(plan, items, results);
+    }
     for (std::int64_t i = 0; i < count; ++i) {
       observer.network_done(first + i, results[i]);
       const std::int64_t config = items[i].config;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "host/engines/engine.hpp"
@@ -30,6 +31,14 @@ struct RunnerOptions {
   // configuration's first item. end_item < 0: to the end of the plan.
   std::int64_t first_item = 0;
   std::int64_t end_item = -1;
+  // Where the whole sweep or shard starts, for progress: [range_first_item, first_item) was done
+  // by an earlier run.
+  std::int64_t range_first_item = 0;
+  // Trains chunk number `chunk` (counted from first_item) into `out`, instead of engine.train —
+  // under MPI, rank 0 receives other ranks' chunks here; false: stop, the chunk was not trained.
+  std::function<bool(std::int64_t chunk, std::span<const WorkItem> items,
+                     std::span<NetworkResult> out)>
+      train_chunk;
 };
 
 struct SweepOutcome {
