@@ -1,5 +1,5 @@
 # The instruction set of the cpu engine's SIMD lanes (host/engines/cpu_lanes.cpp, one network per
-# vector lane, docs/method.md §9.2). With SYMBREAK_NATIVE_SIMD (the default) that one file is
+# vector lane, docs/method.md §13.1). With SYMBREAK_NATIVE_SIMD (the default) that one file is
 # compiled for the widest x86-64 level the build machine runs: x86-64-v4 (AVX-512, 16 lanes) or
 # x86-64-v3 (AVX2, 8 lanes); otherwise for the compiler's default (SSE2 on x86-64, 4 lanes). The
 # rest of the program keeps the default, and the engine checks the CPU at run time

@@ -1,7 +1,7 @@
 // A pack of floats, one network per lane, for the cpu engine: the fused training code
 // (fused_thread.cuh, fused_warp.cuh, train_segment.cuh) is templated on its number type, and this
 // type instantiates it on the host so that every lane runs the same instruction stream
-// (docs/method.md §9.2). Each lane must compute bit for bit what the scalar float code computes:
+// (docs/method.md §13.1). Each lane must compute bit for bit what the scalar float code computes:
 // the operators below are the plain IEEE operations lane by lane (the build forbids FMA
 // contraction), and the functions that branch on values in float_math.cuh are written again here
 // with selects, calling the same branch-free pieces in the same order.

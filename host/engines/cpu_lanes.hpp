@@ -1,4 +1,4 @@
-// SIMD across networks for the `cpu` engine (docs/method.md §9.2): up to kPackLanes networks of
+// SIMD across networks for the `cpu` engine (docs/method.md §13.1): up to kPackLanes networks of
 // one configuration trained together, one network per lane of a pack of floats, by the kernels'
 // own code instantiated on the pack (float_pack.hpp). Every lane computes bit for bit what
 // the scalar float code (and the GPU) computes for its network.
