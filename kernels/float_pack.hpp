@@ -136,23 +136,28 @@ SYMBREAK_PACK Pair<FloatPack> exp_pair(const FloatPack& x) {
   const IntSimd n = stdx::static_simd_cast<IntSimd>(rounded.v);
   const Pair<FloatPack> e = exp_reduced(xs, FloatPack(stdx::static_simd_cast<FloatSimd>(n)));
   const FloatPack y = e.hi, y_lo = e.lo;
-  const auto big = n > 127, small = n < -126;
-  const FloatPack big_scale = exp2_int(n - 127), small_scale = exp2_int(n + 64);
   const FloatPack scale = exp2_int(n);
-  const FloatPack two127 = exp2_int(IntSimd(127)), two_m64 = exp2_int(IntSimd(-64));
   FloatPack hi = y * scale, lo = y_lo * scale;
-  const PackMask big_f = stdx::__proposed::static_simd_cast<PackMask>(big);
-  const PackMask small_f = stdx::__proposed::static_simd_cast<PackMask>(small);
-  hi = select(big_f, y * two127 * big_scale, hi);
-  lo = select(big_f, y_lo * two127 * big_scale, lo);
-  hi = select(small_f, y * small_scale * two_m64, hi);
-  lo = select(small_f, y_lo * small_scale * two_m64, lo);
-  hi = select(under, FloatPack(0.0f), hi);
-  lo = select(under, FloatPack(0.0f), lo);
-  hi = select(over, FloatPack(1.0f / 0.0f), hi);
-  lo = select(over, FloatPack(0.0f), lo);
-  hi = select(nan, x, hi);
-  lo = select(nan, FloatPack(0.0f), lo);
+  // The rare cases are computed only when some lane needs them (the selects discard them anyway).
+  const auto big = n > 127, small = n < -126;
+  if (stdx::any_of(big || small)) {
+    const FloatPack big_scale = exp2_int(n - 127), small_scale = exp2_int(n + 64);
+    const FloatPack two127 = exp2_int(IntSimd(127)), two_m64 = exp2_int(IntSimd(-64));
+    const PackMask big_f = stdx::__proposed::static_simd_cast<PackMask>(big);
+    const PackMask small_f = stdx::__proposed::static_simd_cast<PackMask>(small);
+    hi = select(big_f, y * two127 * big_scale, hi);
+    lo = select(big_f, y_lo * two127 * big_scale, lo);
+    hi = select(small_f, y * small_scale * two_m64, hi);
+    lo = select(small_f, y_lo * small_scale * two_m64, lo);
+  }
+  if (stdx::any_of(nan || over || under)) {
+    hi = select(under, FloatPack(0.0f), hi);
+    lo = select(under, FloatPack(0.0f), lo);
+    hi = select(over, FloatPack(1.0f / 0.0f), hi);
+    lo = select(over, FloatPack(0.0f), lo);
+    hi = select(nan, x, hi);
+    lo = select(nan, FloatPack(0.0f), lo);
+  }
   return {hi, lo};
 }
 
@@ -182,9 +187,12 @@ SYMBREAK_PACK FloatPack log1p_f(const FloatPack& x) {
 // float_math.cuh's tanh_f with selects.
 SYMBREAK_PACK FloatPack tanh_f(const FloatPack& x) {
   const FloatPack a = abs_f(x);
-  FloatPack t = select(a > 9.0f, FloatPack(1.0f), tanh_from_exp(exp_f(-2.0f * a)));
+  const PackMask small = a<0.55f, large = a> 9.0f;
+  // Each branch is computed only when some lane takes it (a NaN lane takes the exp branch).
+  FloatPack t = 1.0f;
+  if (!stdx::all_of(small || large)) t = select(large, t, tanh_from_exp(exp_f(-2.0f * a)));
   t = select(stdx::__proposed::static_simd_cast<PackMask>((pack_bits(x) >> 31) != 0u), -t, t);
-  t = select(a < 0.55f, tanh_small(x), t);
+  if (stdx::any_of(small)) t = select(small, tanh_small(x), t);
   return select(a < 0.000244140625f, x, t);
 }
 
