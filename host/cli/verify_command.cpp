@@ -2,7 +2,10 @@
 // verification costs K networks per configuration twice.
 #include "host/cli/verify_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <limits>
@@ -47,14 +50,23 @@ bool train_items(Engine& engine, const SweepPlan& plan, const std::vector<WorkIt
                  std::vector<NetworkResult>& results, bool progress, const char* what) {
   results.assign(items.size(), NetworkResult{});
   const std::int64_t chunk = std::max<std::int64_t>(1, engine.preferred_chunk_items(plan));
+  // As sweep's progress: redrawn on a terminal; in a log, a line at most every 10 s and the last.
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const auto start = std::chrono::steady_clock::now();
+  double last_line = -1e9;
   for (std::size_t first = 0; first < items.size(); first += chunk) {
     if (stop_requested()) return false;
     const std::size_t count = std::min<std::size_t>(chunk, items.size() - first);
     engine.train(plan, std::span(items).subspan(first, count),
                  std::span(results).subspan(first, count));
-    if (progress) {
-      std::fprintf(stderr, "symbreak verify: %s %zu/%zu networks\n", what, first + count,
-                   items.size());
+    const bool last = first + count == items.size();
+    const double now =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (progress && (tty || last || now - last_line >= 10.0)) {
+      last_line = now;
+      std::fprintf(stderr, "%ssymbreak verify: %s %zu/%zu networks%s", tty ? "\r" : "", what,
+                   first + count, items.size(), tty && !last ? "\033[K" : "\n");
+      std::fflush(stderr);
     }
   }
   return true;

@@ -297,4 +297,24 @@ TEST(EverydayUse, NumbersReadAsPeopleReadThem) {
   EXPECT_TRUE(contains(o.out, " 0.005 ")) << "1/200 as 0.005, not 0.00: " << o.out;
 }
 
+// Item 2: in a log (stderr not a terminal) verify's progress is a line at most every 10 s and
+// the last one per engine, not one per chunk (a 30 s verify once wrote 442 lines).
+TEST(EverydayUse, VerifyProgressIsQuietInALog) {
+  const TempDir capture;
+  // Seven chunks per engine here: fourteen lines before the fix.
+  const Outcome o = run_symbreak(
+      {"verify", "--engine", "cpu", "--task", "parity:4", "--depth", "2", "--width", "32", "--init",
+       "zeros,xavier-uniform", "--replicates", "200", "--epochs", "50"},
+      capture);
+  ASSERT_EQ(o.status, 0) << o.err;
+  int lines = 0;
+  for (std::size_t at = o.err.find("symbreak verify: "); at != std::string::npos;
+       at = o.err.find("symbreak verify: ", at + 1))
+    ++lines;
+  // Two engines, each a first and a last line, and one more per 10 s of a slow machine.
+  EXPECT_GE(lines, 2) << o.err;
+  EXPECT_LE(lines, 8) << o.err;
+  EXPECT_NE(o.err.find("1200/1200 networks"), std::string::npos) << o.err;
+}
+
 }  // namespace
