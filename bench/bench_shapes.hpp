@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "host/config/config.hpp"
+#include "host/engines/cpu_lanes.hpp"
 #include "host/sweep/parallel_for.hpp"
 #include "host/sweep/sweep_grid.hpp"
 #include "host/sweep/sweep_plan.hpp"
@@ -86,11 +87,15 @@ inline std::int64_t cpu_networks(double flop_per_network, double flop_per_thread
 
 // Networks per iteration for an engine. The CPU budgets keep one iteration between about 0.05 and
 // 0.3 s on a 2-core EPYC VM, where by the estimate above cpu-ref trains at 0.2-1.3 GFLOP/s and the
-// cpu engine at 0.6-1.1 GFLOP/s on both cores (bench_engines); GPU engines get kGpuNetworks.
+// cpu engine (SIMD lanes) at 0.6-2 GFLOP/s on both cores (bench_engines); GPU engines get
+// kGpuNetworks. The cpu engine trains packs of pack_lanes() networks, one per SIMD lane
+// (host/engines/ cpu_lanes.hpp): it gets at least two full packs per core, or most lanes would
+// idle.
 inline std::int64_t networks_for(std::string_view engine, double flop_per_network) {
   if (engine == "cuda" || engine == "cublas") return kGpuNetworks;
   if (engine == "cpu-ref") return cpu_networks(flop_per_network, 3e7, 256);
-  return cpu_networks(flop_per_network, 5e7, 4096);
+  const std::int64_t full_packs = 2LL * pack_lanes() * resolve_thread_count(0);
+  return std::max(cpu_networks(flop_per_network, 2e8, 16384), full_packs);
 }
 
 }  // namespace symbreak::bench

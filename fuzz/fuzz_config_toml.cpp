@@ -68,8 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const symbreak::cli::GridOptions& g = set.grid;
   const symbreak::cli::RunOptions& r = set.run;
   for (const std::optional<std::string>* value :
-       {&g.task, &g.depth, &g.width, &g.activation, &g.init, &g.bias_init, &g.loss, &g.lr,
-        &g.momentum, &g.batch, &r.epochs, &r.seeds, &r.seed, &r.tol, &r.threads, &set.out,
+       {&g.task,       &g.depth,   &g.width,        &g.activation, &g.init,           &g.bias_init,
+        &g.loss,       &g.lr,      &g.momentum,     &g.batch,      &g.sample_configs, &r.epochs,
+        &r.replicates, &r.seeds,   &r.seed,         &r.tol,        &r.threads,        &set.out,
         &set.networks, &set.trace, &set.trace_every}) {
     if (*value && (*value)->find('\0') != std::string::npos) std::abort();
   }

@@ -37,13 +37,22 @@ bool names_value(const symbreak::UsageError& e, std::string_view text) {
   return std::string_view(e.what()).find("'" + std::string(text) + "'") != std::string_view::npos;
 }
 
+// Text written with PyTorch's or Keras's spelling of a name ('_' for '-', glorot, kaiming), which
+// is accepted and written back in symbreak's.
+bool alias_spelling(std::string_view text) {
+  return text.find('_') != std::string_view::npos ||
+         text.find("glorot") != std::string_view::npos ||
+         text.find("kaiming") != std::string_view::npos;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     const symbreak::InitChoice choice = symbreak::parse_init_choice(text);
-    check(choice.text == text);
+    check(choice.text == text || alias_spelling(text));
+    check(symbreak::parse_init_choice(choice.text).text == choice.text);  // canonical is a fixpoint
     check_params(text);
     check(std::isfinite(choice.weights.param));
     check(choice.bias.has_value() == choice.bias_text.has_value());
@@ -58,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     const symbreak::BiasChoice bias = symbreak::parse_bias_choice(text);
-    check(bias.text == text);
+    check(bias.text == text || alias_spelling(text));
     check_params(text);
     check(std::isfinite(bias.bias.param));
   } catch (const symbreak::UsageError&) {

@@ -14,9 +14,9 @@
 
 #include "host/cli/grid_options.hpp"
 #include "host/cli/run_options.hpp"
-#include "host/sweep/sweep_grid.hpp"
 #include "host/config/task.hpp"
 #include "host/config/usage_error.hpp"
+#include "host/sweep/sweep_grid.hpp"
 #include "number_grammar.hpp"
 
 namespace {
@@ -49,13 +49,19 @@ void check_grid(const symbreak::SweepGrid& g) {
     check(std::isfinite(bias.bias.param));
 }
 
-// Every item of an accepted list is written as the number grammar says ("+-1" is not a number).
+// Every item of an accepted list is written as the number grammar says ("+-1" is not a number),
+// spaces around it aside; a range item (A..B:N) is checked by the values it gives (check_grid).
 void check_items(const std::optional<std::string>& text, bool (*grammar)(std::string_view)) {
   if (!text) return;
   std::string_view rest = *text;
   while (true) {
     const std::size_t comma = rest.find(',');
-    check(grammar(rest.substr(0, comma)));
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+      item.remove_suffix(1);
+    check(item.find("..") != std::string_view::npos || grammar(item));
     if (comma == std::string_view::npos) return;
     rest.remove_prefix(comma + 1);
   }

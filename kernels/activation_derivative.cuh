@@ -9,17 +9,19 @@
 namespace symbreak {
 
 // Column j of W_l (fan_out rows of fan_in entries) times δ_l, in the same order for every j.
-SYMBREAK_HD inline float transposed_dot(const float* w, int fan_out, int fan_in, int j,
-                                        const float* delta) {
-  float sum = 0.0f;
+template <class Real>
+SYMBREAK_HD inline Real transposed_dot(const Real* w, int fan_out, int fan_in, int j,
+                                       const Real* delta) {
+  Real sum = 0.0f;
   for (int i = 0; i < fan_out; ++i)
     sum += w[static_cast<long long>(i) * fan_in + j] * delta[i];
   return sum;
 }
 
 // idx in [0, networks * count * n_{l-1}); l >= 2 is the layer whose δ is known.
+template <class Real = float>
 struct BackwardDeltaOp {
-  LayeredBatch b;
+  LayeredBatchOf<Real> b;
   int l;
   int count;
 
@@ -27,16 +29,17 @@ struct BackwardDeltaOp {
     const NetworkShape& s = b.job.shape;
     const int fan_in = s.units(l - 1), fan_out = s.units(l);
     const UnitCoordinates c = unit_coordinates(idx, fan_in, count);
-    const float sum = transposed_dot(b.network_params(c.net) + s.weight_offset(l), fan_out, fan_in,
-                                     c.unit, b.delta + b.unit_index(l, c.net, c.sample, 0));
+    const Real sum = transposed_dot(b.network_params(c.net) + s.weight_offset(l), fan_out, fan_in,
+                                    c.unit, b.delta + b.unit_index(l, c.net, c.sample, 0));
     const long long index = b.unit_index(l - 1, c.net, c.sample, c.unit);
     b.delta[index] = sum * activation_derivative(b.job.activation, b.z[index], b.a[index]);
   }
 };
 
 // After δ_{l-1} = W_lᵀ δ_l computed elsewhere (cuBLAS): multiply by f'(z_{l-1}).
+template <class Real = float>
 struct DerivativeOp {
-  LayeredBatch b;
+  LayeredBatchOf<Real> b;
   int l;  // the layer whose δ is being completed
   int count;
 

@@ -40,34 +40,44 @@ SYMBREAK_HD inline float abs_f(float x) {
 
 // A value as an unevaluated sum hi + lo with |lo| below half an ulp of hi: enough precision to
 // carry a result through one more operation without its rounding.
-struct FloatPair {
-  float hi, lo;
+//
+// The branch-free arithmetic below is templated on its number type: float here and in the GPU
+// kernels, a SIMD pack of floats in the cpu engine (float_pack.hpp), which must compute every lane
+// exactly as float does (docs/method.md §13). The functions that branch on values are written
+// once more there, with selects, calling these same pieces.
+template <class Real>
+struct Pair {
+  Real hi, lo;
 };
+using FloatPair = Pair<float>;
 
 // a * b exactly, as hi + lo, from plain multiplications (Dekker's product with Veltkamp's split;
 // exact unless the product overflows or underflows).
-SYMBREAK_HD inline FloatPair exact_product(float a, float b) {
+template <class Real>
+SYMBREAK_HD inline Pair<Real> exact_product(Real a, Real b) {
   constexpr float kSplit = 4097.0f;  // 2^12 + 1 splits a float's 24 bits into 12 + 12
-  const float ca = kSplit * a, cb = kSplit * b;
-  const float ah = ca - (ca - a), al = a - ah;
-  const float bh = cb - (cb - b), bl = b - bh;
-  const float p = a * b;
+  const Real ca = kSplit * a, cb = kSplit * b;
+  const Real ah = ca - (ca - a), al = a - ah;
+  const Real bh = cb - (cb - b), bl = b - bh;
+  const Real p = a * b;
   return {p, ((ah * bh - p) + ah * bl + al * bh) + al * bl};
 }
 
 // (n.hi + n.lo) / (d.hi + d.lo), rounded once in effect: a first quotient from the reciprocal,
 // its remainder computed exactly, and the remainder's (tiny) share folded back. One division.
-SYMBREAK_HD inline float divide_pairs(FloatPair n, FloatPair d) {
-  const float inverse = 1.0f / d.hi;
-  const float q = n.hi * inverse;
-  const FloatPair qd = exact_product(q, d.hi);
-  const float remainder = (((n.hi - qd.hi) - qd.lo) + n.lo) - q * d.lo;
+template <class Real>
+SYMBREAK_HD inline Real divide_pairs(Pair<Real> n, Pair<Real> d) {
+  const Real inverse = 1.0f / d.hi;
+  const Real q = n.hi * inverse;
+  const Pair<Real> qd = exact_product(q, d.hi);
+  const Real remainder = (((n.hi - qd.hi) - qd.lo) + n.lo) - q * d.lo;
   return q + remainder * inverse;
 }
 
 // 1 + e as a pair, for 0 <= e <= 1 given as a pair (Fast2Sum: |1| >= |e.hi|).
-SYMBREAK_HD inline FloatPair one_plus(FloatPair e) {
-  const float s = 1.0f + e.hi;
+template <class Real>
+SYMBREAK_HD inline Pair<Real> one_plus(Pair<Real> e) {
+  const Real s = 1.0f + e.hi;
   return {s, ((1.0f - s) + e.hi) + e.lo};
 }
 
@@ -77,31 +87,39 @@ SYMBREAK_HD inline FloatPair one_plus(FloatPair e) {
 // (r coth(r/2) - 2) / r^2 (terms to r^8, truncation below 1e-10); 1 + hi is summed with its
 // rounding error kept, so that the pair carries e^r to far better than an ulp. Then the pair is
 // scaled by 2^n through the exponent bits.
-SYMBREAK_HD inline FloatPair exp_pair(float x) {
-  constexpr float kLn2Hi = 0.693145751953125f;       // ln 2 to 16 bits
-  constexpr float kLn2Lo = 1.42860682030941723e-6f;  // ln 2 - kLn2Hi
-  constexpr float kInvLn2 = 1.44269504088896341f;
-  if (x != x) return {x, 0.0f};               // NaN
-  if (x > 89.0f) return {1.0f / 0.0f, 0.0f};  // beyond FLT_MAX (e^88.73)
-  if (x < -104.0f) return {0.0f, 0.0f};       // below half the smallest subnormal
-  const float k = x * kInvLn2;
-  const int n = static_cast<int>(k < 0.0f ? k - 0.5f : k + 0.5f);
-  const float fn = static_cast<float>(n);
-  const float hi = x - fn * kLn2Hi;
-  const float lo = fn * kLn2Lo;
-  const float r = hi - lo;
-  const float z = r * r;
-  float p = 1.0f / 23950080.0f;
+inline constexpr float kExpLn2Hi = 0.693145751953125f;       // ln 2 to 16 bits
+inline constexpr float kExpLn2Lo = 1.42860682030941723e-6f;  // ln 2 - kExpLn2Hi
+inline constexpr float kExpInvLn2 = 1.44269504088896341f;
+
+// e^r as a pair (before the scaling by 2^n), from x and fn = n as a float.
+template <class Real>
+SYMBREAK_HD inline Pair<Real> exp_reduced(Real x, Real fn) {
+  const Real hi = x - fn * kExpLn2Hi;
+  const Real lo = fn * kExpLn2Lo;
+  const Real r = hi - lo;
+  const Real z = r * r;
+  Real p = 1.0f / 23950080.0f;
   p = p * z + -1.0f / 604800.0f;
   p = p * z + 1.0f / 15120.0f;
   p = p * z + -1.0f / 360.0f;
   p = p * z + 1.0f / 6.0f;
-  const float c = r - z * p;
-  const float t = (r * c) / (2.0f - c) - lo;  // e^r - 1 - hi, small
-  const float one_hi = 1.0f + hi;
-  const float small = ((1.0f - one_hi) + hi) + t;  // what 1 + hi lost, plus t
-  const float y = one_hi + small;
-  const float y_lo = small - (y - one_hi);
+  const Real c = r - z * p;
+  const Real t = (r * c) / (2.0f - c) - lo;  // e^r - 1 - hi, small
+  const Real one_hi = 1.0f + hi;
+  const Real small = ((1.0f - one_hi) + hi) + t;  // what 1 + hi lost, plus t
+  const Real y = one_hi + small;
+  const Real y_lo = small - (y - one_hi);
+  return {y, y_lo};
+}
+
+SYMBREAK_HD inline FloatPair exp_pair(float x) {
+  if (x != x) return {x, 0.0f};               // NaN
+  if (x > 89.0f) return {1.0f / 0.0f, 0.0f};  // beyond FLT_MAX (e^88.73)
+  if (x < -104.0f) return {0.0f, 0.0f};       // below half the smallest subnormal
+  const float k = x * kExpInvLn2;
+  const int n = static_cast<int>(k < 0.0f ? k - 0.5f : k + 0.5f);
+  const FloatPair e = exp_reduced(x, static_cast<float>(n));
+  const float y = e.hi, y_lo = e.lo;
   // 2^n in two exact steps where n leaves the normal exponent range.
   if (n > 127) {
     const float scale = exp2_int(n - 127);
@@ -123,10 +141,11 @@ SYMBREAK_HD inline float exp_f(float x) {
 // log(1 + f) for f in [sqrt(2)/2 - 1, sqrt(2) - 1], via s = f / (2 + f): log(1 + f) = 2 atanh(s)
 // = 2s + s R(s^2) and 2s = f - s f, so log(1 + f) = f - s (f - R) with f exact and the correction
 // small. R(z) = 2z/3 + 2z^2/5 + ... + 2z^5/11 (|s| < 0.172, truncation below 0.05 ulp).
-SYMBREAK_HD inline float log1p_reduced(float f) {
-  const float s = f / (2.0f + f);
-  const float z = s * s;
-  float r = 2.0f / 11.0f;
+template <class Real>
+SYMBREAK_HD inline Real log1p_reduced(Real f) {
+  const Real s = f / (2.0f + f);
+  const Real z = s * s;
+  Real r = 2.0f / 11.0f;
   r = r * z + 2.0f / 9.0f;
   r = r * z + 2.0f / 7.0f;
   r = r * z + 2.0f / 5.0f;
@@ -135,12 +154,16 @@ SYMBREAK_HD inline float log1p_reduced(float f) {
   return f - s * (f - r);
 }
 
+// The last step of log1p: k ln 2 + c + log(1 + f), with c the rounding correction of 1 + x.
+template <class Real>
+SYMBREAK_HD inline Real log1p_combine(Real fk, Real c, Real f) {
+  return fk * kExpLn2Hi + ((fk * kExpLn2Lo + c) + log1p_reduced(f));
+}
+
 // log(1 + x). Near 0 the argument itself is the reduced one (no rounding of 1 + x); elsewhere
 // u = 1 + x = 2^k m with m in [sqrt(2)/2, sqrt(2)), and the rounding of 1 + x is corrected by
 // (x - (u - 1)) / u.
 SYMBREAK_HD inline float log1p_f(float x) {
-  constexpr float kLn2Hi = 0.693145751953125f;
-  constexpr float kLn2Lo = 1.42860682030941723e-6f;
   if (x != x) return x;
   if (x < -1.0f) return 0.0f / 0.0f;
   if (x == -1.0f) return -1.0f / 0.0f;
@@ -155,38 +178,45 @@ SYMBREAK_HD inline float log1p_f(float x) {
     mantissa -= 0x00800000u;                                    // m / 2
     ++k;
   }
-  const float f = float_from_bits(mantissa) - 1.0f;
-  const float fk = static_cast<float>(k);
-  return fk * kLn2Hi + ((fk * kLn2Lo + c) + log1p_reduced(f));
+  return log1p_combine(static_cast<float>(k), c, float_from_bits(mantissa) - 1.0f);
 }
 
-// tanh x. |x| < 0.55: x + x^3 P(x^2) from the Taylor series (terms to x^19, truncation below 0.02
-// ulp); up to 9: (1 - e) / (1 + e) with e = e^(-2|x|) <= 1/3, so no cancellation (measured: 1.5
-// ulp; carrying e as a pair would reach 0.8 ulp at twice the cost, and tanh runs for every hidden
-// neuron and sample; a single formula m / (m + 2) with m = e^(2|x|) - 1 loses an ulp in m + 2 for
-// small x); beyond 9, +-1 (tanh 9 rounds to 1 in float).
+// tanh x for |x| < 0.55: x + x^3 P(x^2) from the Taylor series (terms to x^19, truncation below
+// 0.02 ulp).
+template <class Real>
+SYMBREAK_HD inline Real tanh_small(Real x) {
+  const Real z = x * x;
+  Real p = -443861162.0f / 1856156927625.0f;
+  p = p * z + 6404582.0f / 10854718875.0f;
+  p = p * z + -929569.0f / 638512875.0f;
+  p = p * z + 21844.0f / 6081075.0f;
+  p = p * z + -1382.0f / 155925.0f;
+  p = p * z + 62.0f / 2835.0f;
+  p = p * z + -17.0f / 315.0f;
+  p = p * z + 2.0f / 15.0f;
+  p = p * z + -1.0f / 3.0f;
+  return x + x * (z * p);
+}
+
+// tanh |x| from e = e^(-2|x|).
+template <class Real>
+SYMBREAK_HD inline Real tanh_from_exp(Real e) {
+  return (1.0f - e) / (1.0f + e);
+}
+
+// tanh x. |x| < 0.55: tanh_small; up to 9: (1 - e) / (1 + e) with e = e^(-2|x|) <= 1/3, so no
+// cancellation (measured: 1.5 ulp; carrying e as a pair would reach 0.8 ulp at twice the cost, and
+// tanh runs for every hidden neuron and sample; a single formula m / (m + 2) with m = e^(2|x|) - 1
+// loses an ulp in m + 2 for small x); beyond 9, +-1 (tanh 9 rounds to 1 in float).
 SYMBREAK_HD inline float tanh_f(float x) {
   const float a = abs_f(x);
   float t;
   if (a < 0.000244140625f) return x;  // below 2^-12 tanh x rounds to x (and -0 stays -0)
-  if (a < 0.55f) {
-    const float z = x * x;
-    float p = -443861162.0f / 1856156927625.0f;
-    p = p * z + 6404582.0f / 10854718875.0f;
-    p = p * z + -929569.0f / 638512875.0f;
-    p = p * z + 21844.0f / 6081075.0f;
-    p = p * z + -1382.0f / 155925.0f;
-    p = p * z + 62.0f / 2835.0f;
-    p = p * z + -17.0f / 315.0f;
-    p = p * z + 2.0f / 15.0f;
-    p = p * z + -1.0f / 3.0f;
-    return x + x * (z * p);
-  }
+  if (a < 0.55f) return tanh_small(x);
   if (a > 9.0f) {
     t = 1.0f;
   } else {
-    const float e = exp_f(-2.0f * a);  // NaN stays NaN here
-    t = (1.0f - e) / (1.0f + e);
+    t = tanh_from_exp(exp_f(-2.0f * a));  // NaN stays NaN here
   }
   return float_bits(x) >> 31 ? -t : t;
 }

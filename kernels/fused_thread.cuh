@@ -8,6 +8,10 @@
 // identical stay bit-for-bit identical, as exact arithmetic demands.
 //
 // Arrays: params / velocity point at one network's flat vector (layout of network_shape.cuh).
+//
+// Real is float on the GPU; the cpu engine instantiates the same code with a pack of floats, one
+// network per lane (float_pack.hpp, host/engines/cpu_lanes.cpp). Branches here depend only on the
+// shape, never on values, so every lane takes the same path.
 #pragma once
 
 #include "host_device.cuh"
@@ -16,16 +20,17 @@
 
 namespace symbreak {
 
-template <int DEPTH, int MAXW, int MAXD>
+template <int DEPTH, int MAXW, int MAXD, class R = float>
 struct ThreadParams {
   static_assert(DEPTH == 1 || DEPTH == 2, "fused per-thread kernels cover depth 1 and 2");
+  using Real = R;
   static constexpr int kInner = DEPTH == 2 ? MAXW : 1;  // size of the hidden-to-hidden layer
-  float w1[MAXW][MAXD];
-  float b1[MAXW];
-  float w2[kInner][kInner];
-  float b2[kInner];
-  float wo[MAXW];
-  float bo;
+  Real w1[MAXW][MAXD];
+  Real b1[MAXW];
+  Real w2[kInner][kInner];
+  Real b2[kInner];
+  Real wo[MAXW];
+  Real bo;
 
   // f(p, q...) for every parameter p of this and the matching q of each of `others`.
   template <class F, class... Others>
@@ -49,7 +54,7 @@ struct ThreadParams {
   }
 
   SYMBREAK_HD void set_zero() {
-    zip([](float& p) { p = 0.0f; });
+    zip([](Real& p) { p = 0.0f; });
   }
 
   // Copies between registers and the flat layout; entries beyond the real shape are zero.
@@ -89,19 +94,19 @@ struct ThreadParams {
 
 // Activations of one sample, kept for the backward pass: z[l][i] and a[l][i] of hidden layer
 // l + 1. Layers are indexed by constants only, so everything stays in registers.
-template <int DEPTH, int MAXW>
+template <int DEPTH, int MAXW, class Real = float>
 struct ThreadActivations {
-  float z[DEPTH][MAXW], a[DEPTH][MAXW];
-  float zo;
+  Real z[DEPTH][MAXW], a[DEPTH][MAXW];
+  Real zo;
 };
 
-template <int DEPTH, int MAXW, int MAXD>
-SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const TrainJob& job,
-                                const float* x, ThreadActivations<DEPTH, MAXW>& act) {
+template <int DEPTH, int MAXW, int MAXD, class Real>
+SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job,
+                                const float* x, ThreadActivations<DEPTH, MAXW, Real>& act) {
   const int h = job.shape.width, d = job.shape.inputs;
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
-    float z = p.b1[i];
+    Real z = p.b1[i];
     SYMBREAK_UNROLL
     for (int j = 0; j < MAXD; ++j) {
       if (j < d) z += p.w1[i][j] * x[j];
@@ -112,7 +117,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const 
   if constexpr (DEPTH == 2) {
     SYMBREAK_UNROLL
     for (int k = 0; k < MAXW; ++k) {
-      float z = p.b2[k];
+      Real z = p.b2[k];
       SYMBREAK_UNROLL
       for (int i = 0; i < MAXW; ++i) {
         if (i < h) z += p.w2[k][i] * act.a[0][i];
@@ -121,7 +126,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const 
       act.a[1][k] = activate(job.activation, z);
     }
   }
-  float zo = p.bo;
+  Real zo = p.bo;
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
     if (i < h) zo += p.wo[i] * act.a[DEPTH - 1][i];
@@ -130,16 +135,17 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const 
 }
 
 // Adds one sample's gradient to g (docs/method.md §3): δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f'(z_l).
-template <int DEPTH, int MAXW, int MAXD>
-SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const TrainJob& job,
-                                 const float* x, float y, const ThreadActivations<DEPTH, MAXW>& act,
-                                 ThreadParams<DEPTH, MAXW, MAXD>& g) {
+template <int DEPTH, int MAXW, int MAXD, class Real>
+SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
+                                 const TrainJob& job, const float* x, float y,
+                                 const ThreadActivations<DEPTH, MAXW, Real>& act,
+                                 ThreadParams<DEPTH, MAXW, MAXD, Real>& g) {
   const int h = job.shape.width, d = job.shape.inputs;
-  const float dzo = output_delta(job.loss, act.zo, y);
+  const Real dzo = output_delta(job.loss, act.zo, y);
   g.bo += dzo;
-  const float(&last_z)[MAXW] = act.z[DEPTH - 1];
-  const float(&last_a)[MAXW] = act.a[DEPTH - 1];
-  float delta[MAXW];  // δ of the last hidden layer; zero beyond the real width
+  const Real(&last_z)[MAXW] = act.z[DEPTH - 1];
+  const Real(&last_a)[MAXW] = act.a[DEPTH - 1];
+  Real delta[MAXW];  // δ of the last hidden layer; zero beyond the real width
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
     delta[i] = 0.0f;
@@ -149,16 +155,16 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const
     }
   }
   if constexpr (DEPTH == 2) {
-    float delta1[MAXW];
+    Real delta1[MAXW];
     SYMBREAK_UNROLL
     for (int i = 0; i < MAXW; ++i) {
-      float sum = 0.0f;
+      Real sum = 0.0f;
       SYMBREAK_UNROLL
       for (int k = 0; k < MAXW; ++k) {
         if (k < h) sum += p.w2[k][i] * delta[k];
       }
-      delta1[i] =
-          i < h ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i]) : 0.0f;
+      delta1[i] = i < h ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i])
+                        : Real(0.0f);
     }
     SYMBREAK_UNROLL
     for (int k = 0; k < MAXW; ++k) {
@@ -182,9 +188,10 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD>& p, const
   }
 }
 
-template <int DEPTH, int MAXW, int MAXD>
-SYMBREAK_HD inline TrainState evaluate(const ThreadParams<DEPTH, MAXW, MAXD>& p,
-                                       const TrainJob& job, ThreadActivations<DEPTH, MAXW>& act) {
+template <int DEPTH, int MAXW, int MAXD, class Real>
+SYMBREAK_HD inline typename LaneTypes<Real>::State evaluate(
+    const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job,
+    ThreadActivations<DEPTH, MAXW, Real>& act) {
   return evaluate_samples(p, job, act);
 }
 

@@ -6,6 +6,10 @@
 //
 // Every neuron of a layer runs the same sequence of operations; sums over the neurons of the
 // layer below use the same butterfly tree for every neuron, so symmetric neurons stay identical.
+//
+// Real is float on the GPU; with HostWarp the cpu engine also instantiates it with a pack of
+// floats, one network per pack lane (float_pack.hpp). Branches depend only on the shape and the
+// warp lane, never on values.
 #pragma once
 
 #include "host_device.cuh"
@@ -17,18 +21,19 @@
 namespace symbreak {
 
 // Per-lane parameters; lane l holds neuron Warp::lane(l) of each hidden layer.
-template <class Warp, int DEPTH>
+template <class Warp, int DEPTH, class R = float>
 struct WarpParams {
   static_assert(DEPTH == 1 || DEPTH == 2, "fused per-warp kernels cover depth 1 and 2");
+  using Real = R;
   static constexpr int L = Warp::kLanes;
   static constexpr int kRows2 = DEPTH == 2 ? L : 1;
   static constexpr int kCols2 = DEPTH == 2 ? kWarpMaxWidth : 1;
-  float w1[L][kWarpMaxInputs];  // incoming row of layer-1 neuron
-  float b1[L];
-  float w2[kRows2][kCols2];  // incoming row of layer-2 neuron (depth 2)
-  float b2[kRows2];
-  float wo[L];  // the output unit's weight from this lane's last-layer neuron
-  float bo;     // the same in every lane
+  Real w1[L][kWarpMaxInputs];  // incoming row of layer-1 neuron
+  Real b1[L];
+  Real w2[kRows2][kCols2];  // incoming row of layer-2 neuron (depth 2)
+  Real b2[kRows2];
+  Real wo[L];  // the output unit's weight from this lane's last-layer neuron
+  Real bo;     // the same in every lane
 
   // f(p, q...) for every parameter p of this and the matching q of each of `others`.
   template <class F, class... Others>
@@ -52,7 +57,7 @@ struct WarpParams {
   }
 
   SYMBREAK_HD void set_zero() {
-    zip([](float& p) { p = 0.0f; });
+    zip([](Real& p) { p = 0.0f; });
   }
 
   // Copies between lanes and the flat layout; entries beyond the real shape are zero. Only lane 0
@@ -94,84 +99,85 @@ struct WarpParams {
 };
 
 // One sample's activations per lane, and (depth 2) every layer-1 activation broadcast to all.
-template <class Warp, int DEPTH>
+template <class Warp, int DEPTH, class Real = float>
 struct WarpActivations {
   static constexpr int L = Warp::kLanes;
-  float z[DEPTH][L], a[DEPTH][L];
-  float a1_all[DEPTH == 2 ? kWarpMaxWidth : 1];
-  float zo;
+  Real z[DEPTH][L], a[DEPTH][L];
+  Real a1_all[DEPTH == 2 ? kWarpMaxWidth : 1];
+  Real zo;
 };
 
-template <class Warp, int DEPTH>
-SYMBREAK_HD inline void forward(const WarpParams<Warp, DEPTH>& p, const TrainJob& job,
-                                const float* x, WarpActivations<Warp, DEPTH>& act) {
+template <class Warp, int DEPTH, class Real>
+SYMBREAK_HD inline void forward(const WarpParams<Warp, DEPTH, Real>& p, const TrainJob& job,
+                                const float* x, WarpActivations<Warp, DEPTH, Real>& act) {
   constexpr int L = Warp::kLanes;
   const int h = job.shape.width, d = job.shape.inputs;
   SYMBREAK_UNROLL
   for (int l = 0; l < L; ++l) {
-    float z = p.b1[l];
+    Real z = p.b1[l];
     SYMBREAK_UNROLL
     for (int j = 0; j < kWarpMaxInputs; ++j) {
       if (j < d) z += p.w1[l][j] * x[j];
     }
     act.z[0][l] = z;
-    act.a[0][l] = Warp::lane(l) < h ? activate(job.activation, z) : 0.0f;
+    act.a[0][l] = Warp::lane(l) < h ? activate(job.activation, z) : Real(0.0f);
   }
   if constexpr (DEPTH == 2) {
     SYMBREAK_UNROLL
     for (int i = 0; i < kWarpMaxWidth; ++i) {
-      act.a1_all[i] = i < h ? Warp::broadcast(act.a[0], i) : 0.0f;
+      act.a1_all[i] = i < h ? Warp::broadcast(act.a[0], i) : Real(0.0f);
     }
     SYMBREAK_UNROLL
     for (int l = 0; l < L; ++l) {
-      float z = p.b2[l];
+      Real z = p.b2[l];
       SYMBREAK_UNROLL
       for (int i = 0; i < kWarpMaxWidth; ++i) {
         if (i < h) z += p.w2[l][i] * act.a1_all[i];
       }
       act.z[1][l] = z;
-      act.a[1][l] = Warp::lane(l) < h ? activate(job.activation, z) : 0.0f;
+      act.a[1][l] = Warp::lane(l) < h ? activate(job.activation, z) : Real(0.0f);
     }
   }
-  float part[L];
+  Real part[L];
   SYMBREAK_UNROLL
   for (int l = 0; l < L; ++l)
-    part[l] = Warp::lane(l) < h ? p.wo[l] * act.a[DEPTH - 1][l] : 0.0f;
+    part[l] = Warp::lane(l) < h ? p.wo[l] * act.a[DEPTH - 1][l] : Real(0.0f);
   act.zo = p.bo + Warp::sum(part);
 }
 
-template <class Warp, int DEPTH>
-SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH>& p, const TrainJob& job,
-                                 const float* x, float y, const WarpActivations<Warp, DEPTH>& act,
-                                 WarpParams<Warp, DEPTH>& g) {
+template <class Warp, int DEPTH, class Real>
+SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH, Real>& p, const TrainJob& job,
+                                 const float* x, float y,
+                                 const WarpActivations<Warp, DEPTH, Real>& act,
+                                 WarpParams<Warp, DEPTH, Real>& g) {
   constexpr int L = Warp::kLanes;
   const int h = job.shape.width, d = job.shape.inputs;
-  const float dzo = output_delta(job.loss, act.zo, y);
+  const Real dzo = output_delta(job.loss, act.zo, y);
   g.bo += dzo;
-  float delta[L];  // δ of this lane's neuron in the last hidden layer
+  Real delta[L];  // δ of this lane's neuron in the last hidden layer
   SYMBREAK_UNROLL
   for (int l = 0; l < L; ++l) {
     delta[l] = 0.0f;
     if (Warp::lane(l) < h) {
-      const float z = act.z[DEPTH - 1][l], a = act.a[DEPTH - 1][l];
+      const Real z = act.z[DEPTH - 1][l], a = act.a[DEPTH - 1][l];
       g.wo[l] += dzo * a;
       delta[l] = p.wo[l] * dzo * activation_derivative(job.activation, z, a);
     }
   }
   if constexpr (DEPTH == 2) {
     // δ1_i = f'(z1_i) Σ_k W2[k][i] δ2_k: the column i lives across lanes, so one warp sum per i.
-    float back[L];
+    Real back[L];
     SYMBREAK_UNROLL
     for (int l = 0; l < L; ++l)
       back[l] = 0.0f;
     SYMBREAK_UNROLL
     for (int i = 0; i < kWarpMaxWidth; ++i) {
       if (i < h) {
-        float prod[L];
+        Real prod[L];
         SYMBREAK_UNROLL
         for (int l = 0; l < L; ++l)
           prod[l] = p.w2[l][i] * delta[l];
-        const float s = Warp::sum(prod);
+        const Real s = Warp::sum(prod);
         SYMBREAK_UNROLL
         for (int l = 0; l < L; ++l) {
           if (Warp::lane(l) == i) back[l] = s;
@@ -187,7 +193,7 @@ SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH>& p, const TrainJo
       }
       delta[l] = Warp::lane(l) < h
                      ? back[l] * activation_derivative(job.activation, act.z[0][l], act.a[0][l])
-                     : 0.0f;
+                     : Real(0.0f);
     }
   }
   SYMBREAK_UNROLL
@@ -200,9 +206,10 @@ SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH>& p, const TrainJo
   }
 }
 
-template <class Warp, int DEPTH>
-SYMBREAK_HD inline TrainState evaluate(const WarpParams<Warp, DEPTH>& p, const TrainJob& job,
-                                       WarpActivations<Warp, DEPTH>& act) {
+template <class Warp, int DEPTH, class Real>
+SYMBREAK_HD inline typename LaneTypes<Real>::State evaluate(
+    const WarpParams<Warp, DEPTH, Real>& p, const TrainJob& job,
+    WarpActivations<Warp, DEPTH, Real>& act) {
   return evaluate_samples(p, job, act);
 }
 

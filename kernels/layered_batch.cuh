@@ -6,6 +6,10 @@
 //     network's block is a column-major n_l x capacity matrix (what cuBLAS expects)
 //   x: [sample][input] shared by all networks; y: [sample]
 //   loss_sum, correct, state: [network], the evaluation accumulators and TrainState
+//
+// Real is float on the GPU. The cpu engine instantiates the same operations with a pack of floats
+// (float_pack.hpp): then each "network" of the batch is a pack of networks, one per lane, and
+// correct / state hold one count / TrainState per lane (LaneTypes).
 #pragma once
 
 #include "host_device.cuh"
@@ -36,19 +40,23 @@ SYMBREAK_HD inline ParameterCoordinates parameter_coordinates(long long idx, int
                               static_cast<int>(idx % (fan_in + 1))};
 }
 
-struct LayeredBatch {
+template <class R = float>
+struct LayeredBatchOf {
+  using Real = R;
+  using Count = typename LaneTypes<Real>::Count;
+  using State = typename LaneTypes<Real>::State;
   TrainJob job;
   int networks = 0;
   int capacity = 0;  // samples per network the z/a/delta blocks can hold
-  float* params = nullptr;
-  float* velocity = nullptr;
-  float* grad = nullptr;  // only the cuBLAS products use it
-  float* z = nullptr;
-  float* a = nullptr;
-  float* delta = nullptr;
-  float* loss_sum = nullptr;
-  int* correct = nullptr;
-  TrainState* state = nullptr;
+  Real* params = nullptr;
+  Real* velocity = nullptr;
+  Real* grad = nullptr;  // only the cuBLAS products use it
+  Real* z = nullptr;
+  Real* a = nullptr;
+  Real* delta = nullptr;
+  Real* loss_sum = nullptr;
+  Count* correct = nullptr;
+  State* state = nullptr;
 
   SYMBREAK_HD long long parameter_count() const { return job.shape.parameter_count(); }
 
@@ -66,13 +74,20 @@ struct LayeredBatch {
 
   SYMBREAK_HD long long total_units() const { return layer_block(job.shape.layers() + 1); }
 
-  SYMBREAK_HD float* network_params(int net) const { return params + net * parameter_count(); }
+  SYMBREAK_HD Real* network_params(int net) const { return params + net * parameter_count(); }
 
-  // The inputs of layer l for sample s of the current batch (which starts at sample `first`).
-  SYMBREAK_HD const float* layer_input(int l, int net, int first, int s) const {
-    if (l == 1) return job.x + static_cast<long long>(first + s) * job.shape.inputs;
+  // The inputs of layer 1 for sample s of the current batch (which starts at sample `first`):
+  // the task's, the same for every network.
+  SYMBREAK_HD const float* sample_input(int first, int s) const {
+    return job.x + static_cast<long long>(first + s) * job.shape.inputs;
+  }
+
+  // The inputs of layer l >= 2: the activations of layer l - 1.
+  SYMBREAK_HD const Real* hidden_input(int l, int net, int s) const {
     return a + unit_index(l - 1, net, s, 0);
   }
 };
+
+using LayeredBatch = LayeredBatchOf<float>;
 
 }  // namespace symbreak

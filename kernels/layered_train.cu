@@ -39,7 +39,7 @@ struct CublasProducts {
         handle, CUBLAS_OP_T, CUBLAS_OP_N, rows, count, inner, &one, b.params + s.weight_offset(l),
         inner, b.parameter_count(), input.data, inner, input.stride, &zero, b.z + b.layer_block(l),
         rows, static_cast<long long>(b.capacity) * rows, b.networks));
-    exec.run(static_cast<long long>(b.networks) * count * rows, BiasActivationOp{b, l, count});
+    exec.run(static_cast<long long>(b.networks) * count * rows, BiasActivationOp<>{b, l, count});
   }
 
   void backward(const LayeredBatch& b, int l, int count) const {
@@ -52,7 +52,7 @@ struct CublasProducts {
         rows, b.parameter_count(), b.delta + b.layer_block(l), inner,
         static_cast<long long>(b.capacity) * inner, &zero, b.delta + b.layer_block(l - 1), rows,
         static_cast<long long>(b.capacity) * rows, b.networks));
-    exec.run(static_cast<long long>(b.networks) * count * rows, DerivativeOp{b, l - 1, count});
+    exec.run(static_cast<long long>(b.networks) * count * rows, DerivativeOp<>{b, l - 1, count});
   }
 
   void update(const LayeredBatch& b, int l, int first, int count) const {
@@ -67,7 +67,7 @@ struct CublasProducts {
         b.delta + b.layer_block(l), rows, static_cast<long long>(b.capacity) * rows, &zero,
         b.grad + s.weight_offset(l), cols, b.parameter_count(), b.networks));
     exec.run(static_cast<long long>(b.networks) * rows * (cols + 1),
-             GradientUpdateOp{b, l, first, count});
+             GradientUpdateOp<>{b, l, first, count});
   }
 };
 

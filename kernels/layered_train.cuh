@@ -18,26 +18,30 @@ template <class Exec>
 struct CustomProducts {
   Exec exec;
 
-  void forward(const LayeredBatch& b, int l, int first, int count) const {
+  template <class Real>
+  void forward(const LayeredBatchOf<Real>& b, int l, int first, int count) const {
     exec.run(static_cast<long long>(b.networks) * count * b.job.shape.units(l),
-             DenseForwardOp{b, l, first, count});
+             DenseForwardOp<Real>{b, l, first, count});
   }
   // δ_{l-1} from δ_l.
-  void backward(const LayeredBatch& b, int l, int count) const {
+  template <class Real>
+  void backward(const LayeredBatchOf<Real>& b, int l, int count) const {
     exec.run(static_cast<long long>(b.networks) * count * b.job.shape.units(l - 1),
-             BackwardDeltaOp{b, l, count});
+             BackwardDeltaOp<Real>{b, l, count});
   }
-  void update(const LayeredBatch& b, int l, int first, int count) const {
+  template <class Real>
+  void update(const LayeredBatchOf<Real>& b, int l, int first, int count) const {
     exec.run(
         static_cast<long long>(b.networks) * b.job.shape.units(l) * (b.job.shape.units(l - 1) + 1),
-        Rank1UpdateOp{b, l, first, count});
+        Rank1UpdateOp<Real>{b, l, first, count});
   }
 };
 
 // One segment of training for the b.networks networks of one configuration. Requires
-// b.capacity >= b.job.batch; loss_sum and correct start at zero and are left at zero.
-template <class Exec, class Products>
-void layered_train(const Exec& exec, const Products& products, const LayeredBatch& b,
+// b.capacity >= b.job.batch; loss_sum and correct start at zero and are left at zero. Real: float,
+// or on the host a pack of floats (each batch network then a pack of networks).
+template <class Exec, class Products, class Real>
+void layered_train(const Exec& exec, const Products& products, const LayeredBatchOf<Real>& b,
                    EpochSegment segment) {
   const int n = b.job.samples, batch = b.job.batch, layers = b.job.shape.layers();
   const bool full_batch = batch >= n;
@@ -49,9 +53,9 @@ void layered_train(const Exec& exec, const Products& products, const LayeredBatc
     for (int first = 0; first < n; first += b.capacity) {
       const int count = n - first < b.capacity ? n - first : b.capacity;
       forward_all(first, count);
-      exec.run(b.networks, EvaluateOp{b, first, count});
+      exec.run(b.networks, EvaluateOp<Real>{b, first, count});
     }
-    exec.run(b.networks, FinishEvaluationOp{b, epoch, final});
+    exec.run(b.networks, FinishEvaluationOp<Real>{b, epoch, final});
   };
 
   for (int epoch = segment.first_epoch; epoch < segment.last_epoch; ++epoch) {
@@ -60,14 +64,14 @@ void layered_train(const Exec& exec, const Products& products, const LayeredBatc
       const int count = n - first < batch ? n - first : batch;
       forward_all(first, count);
       // Full batch: this forward pass sees the parameters after `epoch` epochs.
-      if (full_batch) exec.run(b.networks, EvaluateOp{b, first, count});
-      exec.run(static_cast<long long>(b.networks) * count, OutputDeltaOp{b, first, count});
+      if (full_batch) exec.run(b.networks, EvaluateOp<Real>{b, first, count});
+      exec.run(static_cast<long long>(b.networks) * count, OutputDeltaOp<Real>{b, first, count});
       for (int l = layers; l >= 2; --l)
         products.backward(b, l, count);
       for (int l = 1; l <= layers; ++l)
         products.update(b, l, first, count);
     }
-    if (full_batch) exec.run(b.networks, FinishEvaluationOp{b, epoch, false});
+    if (full_batch) exec.run(b.networks, FinishEvaluationOp<Real>{b, epoch, false});
   }
   evaluate_all(segment.last_epoch, true);
 }

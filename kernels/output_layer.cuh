@@ -10,8 +10,9 @@
 namespace symbreak {
 
 // idx in [0, networks * count).
+template <class Real = float>
 struct OutputDeltaOp {
-  LayeredBatch b;
+  LayeredBatchOf<Real> b;
   int first;
   int count;
 
@@ -23,20 +24,21 @@ struct OutputDeltaOp {
 };
 
 // idx in [0, networks): adds the batch's losses and correct classifications, in sample order.
+template <class Real = float>
 struct EvaluateOp {
-  LayeredBatch b;
+  LayeredBatchOf<Real> b;
   int first;
   int count;
 
   SYMBREAK_HD void operator()(long long idx) const {
     const int net = static_cast<int>(idx);
-    float loss = b.loss_sum[net];
-    int correct = b.correct[net];
+    Real loss = b.loss_sum[net];
+    typename LayeredBatchOf<Real>::Count correct = b.correct[net];
     for (int s = 0; s < count; ++s) {
-      const float z = b.z[b.unit_index(b.job.shape.layers(), net, s, 0)];
+      const Real z = b.z[b.unit_index(b.job.shape.layers(), net, s, 0)];
       const float y = b.job.y[first + s];
       loss += sample_loss(b.job.loss, z, y);
-      correct += classified_correctly(z, y) ? 1 : 0;
+      correct += correct_count(z, y);
     }
     b.loss_sum[net] = loss;
     b.correct[net] = correct;
@@ -44,16 +46,17 @@ struct EvaluateOp {
 };
 
 // idx in [0, networks): closes an evaluation of the parameters after `epoch` epochs.
+template <class Real = float>
 struct FinishEvaluationOp {
-  LayeredBatch b;
+  LayeredBatchOf<Real> b;
   int epoch;
   bool final;  // store loss and accuracy in the state
 
   SYMBREAK_HD void operator()(long long idx) const {
     const int net = static_cast<int>(idx);
-    TrainState& st = b.state[net];
+    typename LayeredBatchOf<Real>::State& st = b.state[net];
     const int n = b.job.samples;
-    if (b.correct[net] == n && st.epoch_solved < 0) st.epoch_solved = epoch;
+    note_solved(st, b.correct[net], n, epoch);
     if (final) {
       st.loss = b.loss_sum[net] / static_cast<float>(n);
       st.correct = b.correct[net];

@@ -8,8 +8,9 @@
 namespace symbreak {
 
 // grad_sum: the gradient summed over the batch; inv_count: 1 / batch size.
-template <bool MOMENTUM>
-SYMBREAK_HD inline void sgd_step(float& theta, float& velocity, float grad_sum, float inv_count,
+// Real: float, or a pack of floats (float_pack.hpp) updating one network per lane.
+template <bool MOMENTUM, class Real>
+SYMBREAK_HD inline void sgd_step(Real& theta, Real& velocity, Real grad_sum, float inv_count,
                                  float lr, float momentum) {
   if constexpr (MOMENTUM) {
     velocity = momentum * velocity + grad_sum * inv_count;

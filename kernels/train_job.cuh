@@ -43,4 +43,26 @@ SYMBREAK_HD inline bool classified_correctly(Real z, Real y) {
   return (z > Real(0)) == (y > Real(0.5));
 }
 
+// What the training code counts and carries per network when its number type is Real: plain int
+// and TrainState for float; a SIMD pack (float_pack.hpp) has one per lane.
+template <class Real>
+struct LaneTypes {
+  using Count = int;
+  using State = TrainState;
+};
+
+SYMBREAK_HD inline int correct_count(float z, float y) {
+  return classified_correctly(z, y) ? 1 : 0;
+}
+
+SYMBREAK_HD inline bool any_unsolved(const TrainState& s) {
+  return s.epoch_solved < 0;
+}
+
+// Records `epoch` as the epoch solved when all n samples are classified correctly for the first
+// time.
+SYMBREAK_HD inline void note_solved(TrainState& s, int correct, int n, int epoch) {
+  if (correct == n && s.epoch_solved < 0) s.epoch_solved = epoch;
+}
+
 }  // namespace symbreak

@@ -11,51 +11,56 @@
 namespace symbreak {
 
 // p: parameters, g: gradient scratch, v: velocity (used only with MOMENTUM); all of type Params.
-template <bool MOMENTUM, class Params, class Activations>
+// Params::Real is float, or a pack of floats with one network per lane (then State and the counts
+// are per lane too, LaneTypes).
+template <bool MOMENTUM, class Params, class Activations, class State>
 SYMBREAK_HD inline void train_segment(const TrainJob& job, EpochSegment segment, Params& p,
-                                      Params& g, Params& v, Activations& act, TrainState& state) {
+                                      Params& g, Params& v, Activations& act, State& state) {
+  using Real = typename Params::Real;
   const int n = job.samples, d = job.shape.inputs;
   const bool full_batch = job.batch >= n;
   for (int epoch = segment.first_epoch; epoch < segment.last_epoch; ++epoch) {
-    if (!full_batch && state.epoch_solved < 0) {
+    if (!full_batch && any_unsolved(state)) {
       // Minibatches move the parameters within an epoch, so check them before it starts.
-      if (evaluate(p, job, act).correct == n) state.epoch_solved = epoch;
+      note_solved(state, evaluate(p, job, act).correct, n, epoch);
     }
-    int correct = 0;  // full batch: the forward pass sees the parameters after `epoch` epochs
+    // Full batch: the forward pass sees the parameters after `epoch` epochs.
+    typename LaneTypes<Real>::Count correct = 0;
     for (int first = 0; first < n; first += job.batch) {
       const int count = n - first < job.batch ? n - first : job.batch;
       g.set_zero();
       for (int s = first; s < first + count; ++s) {
         const float* x = job.x + static_cast<long long>(s) * d;
         forward(p, job, x, act);
-        correct += classified_correctly(act.zo, job.y[s]) ? 1 : 0;
+        correct += correct_count(act.zo, job.y[s]);
         backward(p, job, x, job.y[s], act, g);
       }
       const float inv_count = 1.0f / static_cast<float>(count);
       const float lr = job.lr, mu = job.momentum;
-      p.zip([&](float& pk, float& vk,
-                float& gk) { sgd_step<MOMENTUM>(pk, vk, gk, inv_count, lr, mu); },
-            v, g);
+      p.zip(
+          [&](Real& pk, Real& vk, Real& gk) { sgd_step<MOMENTUM>(pk, vk, gk, inv_count, lr, mu); },
+          v, g);
     }
-    if (full_batch && correct == n && state.epoch_solved < 0) state.epoch_solved = epoch;
+    if (full_batch) note_solved(state, correct, n, epoch);
   }
   // The parameters after last_epoch epochs.
-  const TrainState after = evaluate(p, job, act);
+  const State after = evaluate(p, job, act);
   state.loss = after.loss;
   state.correct = after.correct;
-  if (after.correct == n && state.epoch_solved < 0) state.epoch_solved = segment.last_epoch;
+  note_solved(state, after.correct, n, segment.last_epoch);
 }
 
 // Mean loss and correct count of the current parameters over all samples.
 template <class Params, class Activations>
-SYMBREAK_HD inline TrainState evaluate_samples(const Params& p, const TrainJob& job,
-                                               Activations& act) {
-  TrainState e;
-  float loss = 0.0f;
+SYMBREAK_HD inline typename LaneTypes<typename Params::Real>::State evaluate_samples(
+    const Params& p, const TrainJob& job, Activations& act) {
+  using Real = typename Params::Real;
+  typename LaneTypes<Real>::State e;
+  Real loss = 0.0f;
   for (int s = 0; s < job.samples; ++s) {
     forward(p, job, job.x + static_cast<long long>(s) * job.shape.inputs, act);
     loss += sample_loss(job.loss, act.zo, job.y[s]);
-    e.correct += classified_correctly(act.zo, job.y[s]) ? 1 : 0;
+    e.correct += correct_count(act.zo, job.y[s]);
   }
   e.loss = loss / static_cast<float>(job.samples);
   return e;

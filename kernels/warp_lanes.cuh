@@ -16,13 +16,15 @@ struct HostWarp {
   static int lane(int l) { return l; }
 
   // Butterfly (xor) reduction: after step o every lane holds v[l] + v[l ^ o], exactly as
-  // __shfl_xor_sync does on the GPU, so the sum is bitwise the one the device computes.
-  static float sum(const float (&v)[kLanes]) {
-    float t[kLanes];
+  // __shfl_xor_sync does on the GPU, so the sum is bitwise the one the device computes. T: float,
+  // or a pack of floats holding one network per pack lane.
+  template <class T>
+  static T sum(const T (&v)[kLanes]) {
+    T t[kLanes];
     for (int l = 0; l < kLanes; ++l)
       t[l] = v[l];
     for (int o = kWarpSize / 2; o > 0; o /= 2) {
-      float next[kLanes];
+      T next[kLanes];
       for (int l = 0; l < kLanes; ++l)
         next[l] = t[l] + t[l ^ o];
       for (int l = 0; l < kLanes; ++l)
@@ -31,7 +33,10 @@ struct HostWarp {
     return t[0];
   }
 
-  static float broadcast(const float (&v)[kLanes], int source_lane) { return v[source_lane]; }
+  template <class T>
+  static T broadcast(const T (&v)[kLanes], int source_lane) {
+    return v[source_lane];
+  }
 };
 
 #if defined(__CUDACC__)

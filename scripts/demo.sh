@@ -11,8 +11,23 @@ symbreak_setup_deps
 
 mapfile -t cuda_args < <(symbreak_cmake_cuda_args)
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake --preset release "${cuda_args[@]}" >/dev/null
-cmake --build --preset release -j "$jobs" --target symbreak >/dev/null
+# The build's progress goes to stderr: ninja's one status line on a terminal; elsewhere (a log, CI)
+# a line when it starts and one when it ends. Compiler output is kept in a log and shown on failure.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "symbreak demo: configuring and building with $jobs jobs (a first build takes minutes)" >&2
+started=$SECONDS
+if ! cmake --preset release "${cuda_args[@]}" >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+if [[ -t 2 ]]; then
+  cmake --build --preset release -j "$jobs" --target symbreak >&2
+elif ! cmake --build --preset release -j "$jobs" --target symbreak >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+echo "symbreak demo: built in $((SECONDS - started)) s; running the sweep" >&2
 
 # Arguments that choose outputs (or may, through a config file) are left to the user alone.
 wants_own_outputs() {

@@ -90,14 +90,18 @@ step "symbreak devices" "$out/verify.log" "$bin" devices
 random_grid=(--task xor,parity:3 --activation sigmoid,tanh,relu,leaky_relu,linear
              --init zeros,const:0.5,symmetric:normal:1,tied:normal:1,zeros/normal:1,xavier-uniform,orthogonal,hadamard,he-normal/torch-linear,trunc-normal:0.5
              --width 1,7,32 --depth 1,2 --seeds 25 --epochs 300)
+# symmetric:normal:0.5, not :1: at scale 1 so many networks saturate or have updates under half a
+# float ulp (frozen in float, not in double) that frozen agreement fell to 98.9% for cpu, cuda and
+# cublas alike on the first H200 run (docs/method.md §9.2); at 0.5 the grid still has such networks.
+momentum_grid=(--task parity:4 --depth 1,2,3 --width 3,16,24 --momentum 0,0.9 --batch 0,1,5
+               --lr 0.2 --loss bce,mse --activation tanh,relu
+               --init zeros,symmetric:normal:0.5,xavier-uniform --seeds 20 --epochs 150)
 for engine in cuda cublas; do
   step "verify $engine, demo grid" "$out/verify.log" "$bin" verify --engine "$engine"
   step "verify $engine, 600 configurations" "$out/verify.log" "$bin" verify --engine "$engine" \
     "${random_grid[@]}"
   step "verify $engine, momentum+batches" "$out/verify.log" "$bin" verify --engine "$engine" \
-    --task parity:4 --depth 1,2,3 --width 3,16,24 --momentum 0,0.9 --batch 0,1,5 --lr 0.2 \
-    --loss bce,mse --activation tanh,relu --init zeros,symmetric:normal:1,xavier-uniform \
-    --seeds 20 --epochs 150
+    "${momentum_grid[@]}"
 done
 # docs/method.md §13: the cuda engine computes the cpu engine's bits, network by network, on the
 # same grids (cublas is left to the statistical checks above: cuBLAS promises no bitwise results).
@@ -105,9 +109,7 @@ step "verify --exact cuda, demo grid" "$out/verify.log" "$bin" verify --engine c
 step "verify --exact cuda, 600 configurations" "$out/verify.log" "$bin" verify --engine cuda \
   --exact "${random_grid[@]}"
 step "verify --exact cuda, momentum+batches" "$out/verify.log" "$bin" verify --engine cuda \
-  --exact --task parity:4 --depth 1,2,3 --width 3,16,24 --momentum 0,0.9 --batch 0,1,5 \
-  --lr 0.2 --loss bce,mse --activation tanh,relu --init zeros,symmetric:normal:1,xavier-uniform \
-  --seeds 20 --epochs 150
+  --exact "${momentum_grid[@]}"
 
 # Several GPUs (--devices all, one host thread per device) and a sweep resumed after SIGINT: the
 # files must equal one device's, uninterrupted, byte for byte (README "Large sweeps").

@@ -5,7 +5,8 @@
   scripts/plot.py trace      TRACE.csv   mean D_l/H and solved fraction by epoch: trace_curves
   scripts/plot.py lr-scale   OUT.csv     learning rate x init scale: lr_scale_heatmap
   scripts/plot.py throughput BENCH.json  bars per benchmark: throughput
-  each with [--dir DIR] [--prefix P] [--size WIDTHxHEIGHT] [--formats png,svg]
+  each with [--dir DIR] [--prefix P] [--size WIDTHxHEIGHT] [--formats png,svg,pdf]
+  and, for the CSVs, [--where COLUMN=VALUE,...] to draw only the rows with those values
 
 OUT.csv is `symbreak sweep --out`, TRACE.csv is `--trace`, BENCH.json is a benchmark's
 `--benchmark_out=F.json --benchmark_out_format=json`. Each figure is NAME.png and NAME.svg
@@ -64,8 +65,31 @@ class InputError(Exception):
 
 # --- Reading inputs ---------------------------------------------------------------------------
 
-def read_csv(path, needed, what):
-    """Rows of a CSV as dicts; InputError when it is missing, empty or lacks a needed column."""
+def same_value(cell, wanted):
+    """True when a cell holds `wanted`, as numbers where both are numbers (0.9 = 0.90)."""
+    try:
+        return float(cell) == float(wanted)
+    except ValueError:
+        return cell == wanted
+
+
+def where_filter(rows, path, where):
+    """The rows matching every COLUMN=VALUE of --where; InputError naming what matched nothing."""
+    for column, value in where:
+        if column not in rows[0]:
+            raise InputError(f"--where: '{path}' has no column '{column}'; it has "
+                             + ", ".join(c for c in KEY_COLUMNS if c in rows[0]))
+        kept = [r for r in rows if same_value(r[column], value)]
+        if not kept:
+            raise InputError(f"--where: no row of '{path}' has {column}={value}; its values: "
+                             + ", ".join(distinct(rows, column)))
+        rows = kept
+    return rows
+
+
+def read_csv(path, needed, what, where=()):
+    """Rows of a CSV as dicts, only those matching `where` (--where); InputError when it is
+    missing, empty or lacks a needed column."""
     try:
         with open(path, newline="") as f:
             reader = csv.DictReader(f)
@@ -78,7 +102,7 @@ def read_csv(path, needed, what):
         raise InputError(f"'{path}' lacks column(s) {', '.join(lacking)} needed for {what}")
     if not rows:
         raise InputError(f"'{path}' has a header but no rows")
-    return rows
+    return where_filter(rows, path, where)
 
 
 def number(row, column, path):
@@ -225,7 +249,9 @@ def save(fig, args, name):
     paths = []
     for extension in args.formats:
         path = os.path.join(args.dir, f"{args.prefix}{name}.{extension}")
-        metadata = {"Date": None} if extension == "svg" else {"Software": None}
+        # No dates, so that the same data gives the same file.
+        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(
+            extension, {"Software": None})
         fig.savefig(path, dpi=100, metadata=metadata)  # no bbox_inches: the size is exact
         paths.append(path)
     plt.close(fig)
@@ -308,7 +334,7 @@ def plot_rate_heatmap(rows, path, metric, cmap_name, args):
 def command_heatmap(args):
     needed = ["init", "activation", "n"] + [f"{m}_{e}" for m in ("solved", "broken")
                                             for e in ("rate", "lo", "hi")]
-    rows = read_csv(args.csv, needed, "the init x activation heatmap (a --out CSV)")
+    rows = read_csv(args.csv, needed, "the init x activation heatmap (a --out CSV)", args.where)
     plot_rate_heatmap(rows, args.csv, "solved", "viridis", args)
     plot_rate_heatmap(rows, args.csv, "broken", "cividis", args)
 
@@ -340,7 +366,7 @@ def draw_curves(ax, series, column):
 
 def command_trace(args):
     needed = ["init", "activation", "width", "epoch", "n", "eff_width", "solved_fraction"]
-    rows = read_csv(args.csv, needed, "the curves over epochs (a --trace CSV)")
+    rows = read_csv(args.csv, needed, "the curves over epochs (a --trace CSV)", args.where)
     shown = shown_columns(rows, "init", "activation")
     # One panel column per activation; every other varying grid column is held at its first value.
     rows, picked = hold_first(rows, [c for c in KEY_COLUMNS if c not in shown and c in rows[0]])
@@ -397,7 +423,7 @@ def scaled_rows(rows, path):
 
 def command_lr_scale(args):
     needed = ["init", "lr", "n", "solved_rate", "solved_lo", "solved_hi"]
-    rows = read_csv(args.csv, needed, "the lr x init scale heatmap (a --out CSV)")
+    rows = read_csv(args.csv, needed, "the lr x init scale heatmap (a --out CSV)", args.where)
     family, rows = scaled_rows(rows, args.csv)
     shown = shown_columns(rows, "init", "lr")
     panels, picked = facet(rows, shown)
@@ -523,9 +549,21 @@ def pixel_size(text):
 
 def formats(text):
     chosen = text.split(",")
-    if not chosen or any(f not in ("png", "svg") for f in chosen):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a list of png, svg")
+    if not chosen or any(f not in ("png", "svg", "pdf") for f in chosen):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of png, svg, pdf")
     return list(dict.fromkeys(chosen))
+
+
+def where_pairs(text):
+    """--where width=8,momentum=0.9 as [("width", "8"), ("momentum", "0.9")]."""
+    pairs = []
+    for item in text.split(","):
+        column, equals, value = item.strip().partition("=")
+        if not equals or not column.strip() or not value.strip():
+            raise argparse.ArgumentTypeError(
+                f"'{text}' is not a list of COLUMN=VALUE, e.g. width=8,momentum=0.9")
+        pairs.append((column.strip(), value.strip()))
+    return pairs
 
 
 def parse_arguments(argv):
@@ -545,7 +583,11 @@ def parse_arguments(argv):
         sub.add_argument("--size", type=pixel_size, default=(1600, 900),
                          help="WIDTHxHEIGHT in pixels (default: 1600x900)")
         sub.add_argument("--formats", type=formats, default=["png", "svg"],
-                         help="comma-separated, from png, svg (default: png,svg)")
+                         help="comma-separated, from png, svg, pdf (default: png,svg)")
+        if file_argument == "csv":
+            sub.add_argument("--where", type=where_pairs, default=[], metavar="COLUMN=VALUE,...",
+                             help="draw only the rows with these values, e.g. width=8,momentum=0.9"
+                                  " (the other settings swept are drawn as panels)")
         sub.set_defaults(function=function)
     return parser.parse_args(argv)
 

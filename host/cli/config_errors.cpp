@@ -10,6 +10,15 @@
 #include "host/config/usage_error.hpp"
 
 namespace symbreak::cli {
+
+std::string config_key_name(std::string_view key) {
+  std::string name(key);
+  for (char& c : name) {
+    if (c == '_') c = '-';
+  }
+  return name;
+}
+
 namespace {
 
 std::string_view trimmed(std::string_view text) {
@@ -61,7 +70,9 @@ std::string_view key_of_line(std::string_view line) {
   return key;
 }
 
-bool sets_key(std::string_view line_key, std::string_view key) {
+bool sets_key(std::string_view written, std::string_view wanted) {
+  const std::string line_key = config_key_name(written);
+  const std::string key = config_key_name(wanted);
   if (line_key == key) return true;
   return line_key.size() > key.size() && line_key.ends_with(key) &&
          line_key[line_key.size() - key.size() - 1] == '.';

@@ -18,8 +18,11 @@ struct ConfigLine {
   std::string text;
 };
 
+// A config key as the option it sets: '_' read as '-' (trace_every is trace-every).
+std::string config_key_name(std::string_view key);
+
 // The first line of the file at `path` that sets `key`: `key = …`, `"key" = …`, `section.key = …`
-// (in any section). Reads the file; a file that cannot be read has no such line.
+// (in any section; '_' and '-' alike). Reads the file; a file that cannot be read has no such line.
 ConfigLine find_config_key(const std::string& path, std::string_view key);
 
 // "FILE:LINE: key 'KEY': PROBLEM (the line reads: TEXT)" with TEXT cut to 80 characters and

@@ -34,15 +34,24 @@ std::vector<std::string> apply_config_items(CLI::App& app, const std::string& pa
       throw CLI::FileError(what + ": holds a NUL byte; expected a UTF-8 TOML text file");
     }
     if (item.name == "++" || item.name == "--") continue;  // CLI11's section start and end marks
-    CLI::Option* option = app.get_option_no_throw("--" + item.name);
+    // trace_every = 10 as well as trace-every = 10: TOML users write both.
+    const std::string key = config_key_name(item.name);
+    CLI::Option* option = app.get_option_no_throw("--" + key);
     const bool in_section =
-        item.parents.empty() || item.parents == std::vector<std::string>{"sweep"};
-    if (option == nullptr || item.name == "config" || !in_section) {
-      throw CLI::FileError("--config: " +
-                           config_key_error(path, item.name, "not an option of symbreak sweep"));
+        item.parents.empty() || item.parents == std::vector<std::string>{app.get_name()};
+    if (option == nullptr || key == "config" || !in_section) {
+      throw CLI::FileError(
+          "--config: " +
+          config_key_error(path, item.name, "not an option of symbreak " + app.get_name()));
     }
     if (option->count() > 0) continue;
-    applied.push_back(item.name);
+    // --replicates and --seeds name one setting: either on the command line wins over both here.
+    if (key == "seeds" || key == "replicates") {
+      const CLI::Option* other =
+          app.get_option_no_throw(key == "seeds" ? "--replicates" : "--seeds");
+      if (other != nullptr && other->count() > 0) continue;
+    }
+    applied.push_back(key);
     // An array (task = ["xor", "and"]) is the comma-separated list of the command line.
     std::string value;
     for (const std::string& input : item.inputs)

@@ -4,10 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#include "host/cli/list_parse.hpp"
 #include "host/config/activation_loss_names.hpp"
 #include "host/config/number_parse.hpp"
 #include "host/config/task.hpp"
-#include "host/cli/list_parse.hpp"
+#include "host/config/usage_error.hpp"
 
 namespace symbreak::cli {
 
@@ -20,10 +21,17 @@ void add_grid_options(CLI::App& app, GridOptions& o) {
   const auto add = [&app](const char* name, std::optional<std::string>& target, const char* help) {
     app.add_option(name, target, help)->type_name("LIST")->group("Grid (comma-separated lists)");
   };
+  app.footer(
+      "Grid lists: comma-separated values (\"4, 8\" works too) or ranges: A..B:N (N values "
+      "evenly spaced, --momentum 0..0.9:4), A..B:logN (log-spaced, --lr 1e-3..1:log7), A..B:xF "
+      "(A, A*F, ... up to B, --width 4..64:x2) and, for integers, A..B. Names as PyTorch and "
+      "Keras write them are accepted too (xavier_uniform, glorot-uniform, kaiming-normal, "
+      "leaky-relu). An option given twice takes the last value.");
   add("--task", o.task, "xor, and, or, parity:N (1 <= N <= 12) [xor]");
-  add("--depth", o.depth, "hidden layers, >= 1 [1]");
+  add("--depth", o.depth, "hidden layers, 1 ... 10000 [1]");
   add("--width", o.width, "neurons per hidden layer, 1 ... 65535 [4]");
-  add("--activation", o.activation, "sigmoid, tanh, relu, leaky_relu, linear [tanh,sigmoid,relu]");
+  add("--activation", o.activation,
+      "sigmoid, tanh, relu, leaky_relu (slope 0.01 below 0), linear [tanh,sigmoid,relu]");
   add("--init", o.init,
       "weight schemes, W/B form allowed [zeros,const:0.5,symmetric:normal:1,tied:normal:1,"
       "zeros/normal:1,xavier-uniform,he-normal]");
@@ -32,6 +40,21 @@ void add_grid_options(CLI::App& app, GridOptions& o) {
   add("--lr", o.lr, "learning rates, > 0 [0.5]");
   add("--momentum", o.momentum, "classical momentum, 0 <= mu < 1 [0]");
   add("--batch", o.batch, "samples per update, 0 = full batch [0]");
+  app.add_option("--sample-configs", o.sample_configs,
+                 "train a random N of the grid's configurations, drawn reproducibly from --seed "
+                 "(random search) [all]")
+      ->type_name("N")
+      ->group("Grid (comma-separated lists)");
+}
+
+std::optional<std::int64_t> sample_configs_count(const GridOptions& o) {
+  if (!o.sample_configs) return std::nullopt;
+  const auto n = parse_integer(*o.sample_configs, 1, std::numeric_limits<std::int64_t>::max());
+  if (!n) {
+    throw UsageError("--sample-configs: '" + *o.sample_configs +
+                     "' is not accepted; expected an integer >= 1");
+  }
+  return *n;
 }
 
 SweepGrid build_grid(const GridOptions& o) {

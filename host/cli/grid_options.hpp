@@ -15,6 +15,7 @@ namespace symbreak::cli {
 struct GridOptions {
   std::optional<std::string> task, depth, width, activation, init, bias_init, loss, lr, momentum,
       batch;
+  std::optional<std::string> sample_configs;  // --sample-configs N: a random N of the grid
   bool any_given() const;
 };
 
@@ -25,5 +26,8 @@ void add_grid_options(CLI::App& app, GridOptions& options);
 
 // Throws UsageError naming the option and value.
 SweepGrid build_grid(const GridOptions& options);
+
+// The N of --sample-configs, if given; throws UsageError for anything but an integer >= 1.
+std::optional<std::int64_t> sample_configs_count(const GridOptions& options);
 
 }  // namespace symbreak::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,14 +12,27 @@
 
 namespace symbreak::cli {
 
-// Splits on commas; throws UsageError for an empty list or an empty item ("4,,8").
+// Splits on commas, dropping spaces around items ("4, 8"); throws UsageError for an empty list or
+// an empty item ("4,,8").
 std::vector<std::string> split_list(std::string_view option, std::string_view text);
 
-// Integers in [min, max]; `accepted` describes the range for messages, e.g. "integers >= 1".
+// The values of a range item, or nothing when `item` is no range (has no ".."):
+//   A..B:N     N values evenly spaced from A to B        0..0.9:4   -> 0, 0.3, 0.6, 0.9
+//   A..B:logN  N values log-spaced from A to B (A > 0)   1e-3..1:log4 -> 0.001, 0.01, 0.1, 1
+//   A..B:xF    A, A*F, A*F*F, ... while <= B (F > 1)      4..64:x2   -> 4, 8, 16, 32, 64
+//   A..B       A, A+1, ..., B (integers only)
+// Throws UsageError naming the option and the item for a malformed range, or one giving
+// non-integers when `integers`.
+std::optional<std::vector<double>> expand_range(std::string_view option, std::string_view item,
+                                                bool integers);
+
+// Integers in [min, max], or ranges of them; `accepted` describes the range for messages, e.g.
+// "integers >= 1".
 std::vector<int> parse_int_list(std::string_view option, std::string_view text, long long min,
                                 long long max, std::string_view accepted);
 
-// Finite doubles satisfying `valid`; `accepted` describes them, e.g. "numbers > 0".
+// Finite doubles satisfying `valid`, or ranges of them; `accepted` describes them, e.g. "numbers >
+// 0".
 std::vector<double> parse_double_list(std::string_view option, std::string_view text,
                                       const std::function<bool(double)>& valid,
                                       std::string_view accepted);

@@ -4,8 +4,8 @@
 #include <limits>
 
 #include "host/config/number_parse.hpp"
-#include "host/sweep/sweep_grid.hpp"
 #include "host/config/usage_error.hpp"
+#include "host/sweep/sweep_grid.hpp"
 
 namespace symbreak::cli {
 namespace {
@@ -28,16 +28,22 @@ void add_run_options(CLI::App& app, RunOptions& o) {
   app.add_option("--epochs", o.epochs, "epochs per network, >= 0 [1000]")
       ->type_name("E")
       ->group(group);
-  app.add_option("--seeds", o.seeds, "replicates per configuration, >= 1 [300]")
+  // --replicates is the documented name: --seeds is one letter from --seed. Both are accepted.
+  app.add_option("--replicates", o.replicates,
+                 "networks per configuration (replicates 0 ... N-1), >= 1 [300]")
       ->type_name("N")
       ->group(group);
-  app.add_option("--seed", o.seed, "global seed, 0 ... 4294967295 [0]")
+  app.add_option("--seeds", o.seeds, "the same as --replicates")->type_name("N")->group(group);
+  app.add_option("--seed", o.seed, "global seed of every initialisation, 0 ... 4294967295 [0]")
       ->type_name("S")
       ->group(group);
   app.add_option("--tol", o.tol, "tie tolerance of the distinct-neuron count, > 0 [1e-6]")
       ->type_name("TAU")
       ->group(group);
-  app.add_option("--engine", o.engine, "auto, cpu-ref, ... (symbreak devices lists them) [auto]")
+  app.add_option("--engine", o.engine,
+                 "auto, cpu-ref, ... (symbreak devices lists them); auto takes a GPU engine "
+                 "where one runs, else cpu or cpu-ref, whichever measured faster for the "
+                 "sweep's shapes [auto]")
       ->type_name("NAME")
       ->group(group);
   app.add_option("--threads", o.threads, "CPU threads for the CPU engines, 0 = all cores [0]")
@@ -49,9 +55,13 @@ RunSettings build_run_settings(const RunOptions& o) {
   RunSettings run;
   run.epochs = static_cast<int>(integer_option(
       "--epochs", o.epochs, 1000, 0, std::numeric_limits<int>::max() - 1, "an integer >= 0"));
+  if (o.replicates && o.seeds) {
+    throw UsageError("--replicates and --seeds are one option under two names; give one of them");
+  }
+  const char* replicates_name = o.seeds ? "--seeds" : "--replicates";
   run.seeds =
-      integer_option("--seeds", o.seeds, kDemoSeeds, 1, std::numeric_limits<std::uint32_t>::max(),
-                     "an integer from 1 to 4294967295");
+      integer_option(replicates_name, o.seeds ? o.seeds : o.replicates, kDemoSeeds, 1,
+                     std::numeric_limits<std::uint32_t>::max(), "an integer from 1 to 4294967295");
   run.seed = static_cast<std::uint32_t>(integer_option("--seed", o.seed, 0, 0,
                                                        std::numeric_limits<std::uint32_t>::max(),
                                                        "an integer from 0 to 4294967295"));

@@ -12,7 +12,8 @@
 namespace symbreak::cli {
 
 struct RunOptions {
-  std::optional<std::string> epochs, seeds, seed, tol, threads;
+  // --replicates and --seeds are one setting under two names; messages use the name given.
+  std::optional<std::string> epochs, replicates, seeds, seed, tol, threads;
   std::string engine = "auto";
 };
 

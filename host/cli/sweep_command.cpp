@@ -19,10 +19,12 @@
 
 #include "host/cli/config_errors.hpp"
 #include "host/cli/config_file.hpp"
+#include "host/cli/config_selection.hpp"
 #include "host/config/number_parse.hpp"
 #include "host/config/usage_error.hpp"
 #include "host/engines/cuda_devices.hpp"
 #include "host/engines/engine.hpp"
+#include "host/engines/engine_choice.hpp"
 #include "host/report/csv_writer.hpp"
 #include "host/report/output_file.hpp"
 #include "host/report/provenance.hpp"
@@ -86,6 +88,7 @@ std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
 // The checks run_sweep_command makes of option values, without side effects; for --config.
 void check_values(const SweepOptions& o) {
   build_grid(o.grid);
+  sample_configs_count(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
   thread_count(o.run);
@@ -274,7 +277,8 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
       ->type_name("i/N")
       ->group(group);
   auto config = std::make_shared<std::string>();
-  app.add_option("--config", *config, "read these options from a TOML/INI file")
+  app.add_option("--config", *config,
+                 "read these options from a TOML file (keys as the options: width = [4, 8])")
       ->type_name("FILE")
       ->group(group);
   app.callback([&app, &o, config] {
@@ -289,11 +293,18 @@ int run_sweep_command(const SweepOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
+  const std::optional<std::int64_t> sample = sample_configs_count(o.grid);
   const std::vector<ResolvedOutput> outputs = resolve_outputs(o);
-  check_grid_fits(configuration_count(grid), run.seeds);
-  const SweepPlan plan = make_plan(grid, run);
+  const SelectedPlan selected = select_configurations(grid, run, sample);
+  const SweepPlan& plan = selected.plan;
   const int threads = thread_count(o.run);
-  const std::unique_ptr<Engine> engine = make_engine(o.run.engine, threads);
+  check_engine_name(o.run.engine);
+  const bool auto_engine = o.run.engine == "auto";
+  const std::unique_ptr<Engine> engine =
+      make_engine(auto_engine ? choose_auto_engine(plan, true) : o.run.engine, threads);
+  if (!o.quiet && mpi_rank() == 0 && !selected.note().empty()) {
+    std::fprintf(stderr, "%s\n", selected.note().c_str());
+  }
   const double max_memory = o.max_memory ? parse_memory_size(*o.max_memory) : 0.0;
   const std::int64_t preferred = engine->preferred_chunk_items(plan);
   const std::int64_t chunk =
@@ -392,7 +403,9 @@ int run_sweep_command(const SweepOptions& o) {
            << " configurations were completed by the interrupted run; the table and reading "
               "cover those trained now, the files all of them.\n";
     }
-    text << format_summary_table(plan, outcomes, engine_name, kernels) << "\n"
+    // "engine cpu-ref (auto)": which engine auto chose is part of what the table reports.
+    const std::string engine_label = auto_engine ? engine_name + " (auto)" : engine_name;
+    text << format_summary_table(plan, outcomes, engine_label, kernels) << "\n"
          << plain_language_reading(plan, outcomes) << std::flush;
   }
   for (const std::string& error : errors)

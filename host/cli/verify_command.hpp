@@ -15,7 +15,7 @@ namespace symbreak::cli {
 struct VerifyOptions {
   GridOptions grid;
   RunOptions run;
-  std::optional<std::string> sample;
+  std::optional<std::string> sample, out;
   bool exact = false;  // against the cpu engine, bit for bit, instead of cpu-ref statistically
   bool quiet = false;
 };

@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "host/config/name_suggestion.hpp"
 #include "host/config/usage_error.hpp"
 
 namespace symbreak {
@@ -20,11 +21,18 @@ std::string_view activation_name(Activation f) {
 }
 
 Activation parse_activation(std::string_view name) {
-  for (int i = 0; i < kActivationCount; ++i) {
-    if (kActivationNames[i] == name) return static_cast<Activation>(i);
+  // leaky-relu (the spelling of PyTorch's nn.LeakyReLU docs) is leaky_relu.
+  std::string canonical(name);
+  for (char& c : canonical) {
+    if (c == '-') c = '_';
   }
-  throw UsageError("unknown activation '" + std::string(name) +
-                   "'; accepted: sigmoid, tanh, relu, leaky_relu, linear");
+  for (int i = 0; i < kActivationCount; ++i) {
+    if (kActivationNames[i] == canonical) return static_cast<Activation>(i);
+  }
+  throw UsageError("unknown activation '" + std::string(name) + "'" +
+                   did_you_mean(canonical, std::vector<std::string>(kActivationNames.begin(),
+                                                                    kActivationNames.end())) +
+                   "; accepted: sigmoid, tanh, relu, leaky_relu, linear");
 }
 
 std::string_view loss_name(Loss loss) {
@@ -35,7 +43,10 @@ Loss parse_loss(std::string_view name) {
   for (int i = 0; i < 2; ++i) {
     if (kLossNames[i] == name) return static_cast<Loss>(i);
   }
-  throw UsageError("unknown loss '" + std::string(name) + "'; accepted: bce, mse");
+  throw UsageError(
+      "unknown loss '" + std::string(name) + "'" +
+      did_you_mean(name, std::vector<std::string>(kLossNames.begin(), kLossNames.end())) +
+      "; accepted: bce, mse");
 }
 
 }  // namespace symbreak

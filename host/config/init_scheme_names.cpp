@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "host/config/name_suggestion.hpp"
 #include "host/config/number_parse.hpp"
 #include "host/config/usage_error.hpp"
 
@@ -89,28 +90,66 @@ double parse_param(std::string_view whole, std::string_view name,
   return *value;
 }
 
-// Splits "name:param" and looks the name up in `table`.
+// PyTorch's and Keras's spellings of a scheme name in ours: '_' for '-' (xavier_uniform),
+// glorot for xavier (Keras), kaiming for he (PyTorch).
+std::string canonical_scheme_name(std::string_view name) {
+  std::string canonical(name);
+  for (char& c : canonical) {
+    if (c == '_') c = '-';
+  }
+  for (const auto& [alias, ours] : {std::pair{std::string_view("glorot-"), "xavier-"},
+                                    std::pair{std::string_view("kaiming-"), "he-"}}) {
+    if (canonical.starts_with(alias)) canonical = ours + canonical.substr(alias.size());
+  }
+  return canonical;
+}
+
+template <class Scheme>
+struct ParsedScheme {
+  Scheme scheme;
+  double param;
+  std::string text;  // in the canonical spelling, e.g. "xavier-uniform:2"
+};
+
+// Splits "name:param" and looks the name (or its alias) up in `table`.
 template <class Scheme, std::size_t N>
-std::optional<std::pair<Scheme, double>> parse_scheme(
-    std::string_view whole, std::string_view text, const std::array<SchemeName<Scheme>, N>& table) {
+std::optional<ParsedScheme<Scheme>> parse_scheme(std::string_view whole, std::string_view text,
+                                                 const std::array<SchemeName<Scheme>, N>& table) {
   const std::size_t colon = text.find(':');
-  const std::string_view name = text.substr(0, colon);
+  const std::string name = canonical_scheme_name(text.substr(0, colon));
   std::optional<std::string_view> arg;
   if (colon != std::string_view::npos) arg = text.substr(colon + 1);
   for (const auto& entry : table) {
-    if (entry.name == name)
-      return std::pair{entry.scheme, parse_param(whole, name, arg, entry.rule)};
+    if (entry.name == name) {
+      std::string canonical = name;
+      if (arg) canonical.append(":").append(*arg);
+      return ParsedScheme<Scheme>{entry.scheme, parse_param(whole, name, arg, entry.rule),
+                                  canonical};
+    }
   }
   return std::nullopt;
 }
 
-WeightInit parse_weight_init(std::string_view whole, std::string_view text) {
+// " (did you mean ...?)" against the names of `table`.
+template <class Scheme, std::size_t N>
+std::string suggestion(std::string_view text, const std::array<SchemeName<Scheme>, N>& table) {
+  std::vector<std::string> names;
+  for (const auto& entry : table)
+    names.emplace_back(entry.name);
+  return did_you_mean(canonical_scheme_name(text.substr(0, text.find(':'))), names);
+}
+
+// Sets `canonical` to the text in the canonical spelling.
+WeightInit parse_weight_init(std::string_view whole, std::string_view text,
+                             std::string& canonical) {
   WeightInit init;
+  canonical.clear();
   for (const auto& [prefix, sharing] :
        {std::pair{std::string_view("tied:"), Sharing::tied},
         std::pair{std::string_view("symmetric:"), Sharing::symmetric}}) {
     if (text.starts_with(prefix)) {
       init.sharing = sharing;
+      canonical = prefix;
       text.remove_prefix(prefix.size());
       if (text.starts_with("tied:") || text.starts_with("symmetric:")) {
         throw UsageError(quoted(whole) +
@@ -122,31 +161,32 @@ WeightInit parse_weight_init(std::string_view whole, std::string_view text) {
   }
   const auto parsed = parse_scheme(whole, text, kWeightSchemes);
   if (!parsed) {
-    throw UsageError("unknown init scheme " + quoted(whole) +
+    throw UsageError("unknown init scheme " + quoted(whole) + suggestion(text, kWeightSchemes) +
                      "; accepted: " + std::string(kWeightForms));
   }
-  init.scheme = parsed->first;
-  init.param = parsed->second;
+  init.scheme = parsed->scheme;
+  init.param = parsed->param;
+  canonical += parsed->text;
   return init;
 }
 
-BiasInit parse_bias_init(std::string_view whole, std::string_view text) {
+BiasInit parse_bias_init(std::string_view whole, std::string_view text, std::string& canonical) {
   const auto parsed = parse_scheme(whole, text, kBiasSchemes);
   if (!parsed) {
-    throw UsageError("unknown bias scheme " + quoted(whole) +
+    throw UsageError("unknown bias scheme " + quoted(whole) + suggestion(text, kBiasSchemes) +
                      "; accepted: " + std::string(kBiasForms));
   }
-  return BiasInit{parsed->first, parsed->second};
+  canonical = parsed->text;
+  return BiasInit{parsed->scheme, parsed->param};
 }
 
 }  // namespace
 
 InitChoice parse_init_choice(std::string_view text) {
   InitChoice choice;
-  choice.text = std::string(text);
   const std::size_t slash = text.find('/');
   if (slash == std::string_view::npos) {
-    choice.weights = parse_weight_init(text, text);
+    choice.weights = parse_weight_init(text, text, choice.text);
     return choice;
   }
   const std::string_view weights = text.substr(0, slash);
@@ -156,14 +196,18 @@ InitChoice parse_init_choice(std::string_view text) {
                      ": the W/B form needs a weight scheme and a bias scheme, e.g. "
                      "zeros/normal:1");
   }
-  choice.weights = parse_weight_init(text, weights);
-  choice.bias = parse_bias_init(text, bias);
-  choice.bias_text = std::string(bias);
+  choice.weights = parse_weight_init(text, weights, choice.text);
+  std::string bias_text;
+  choice.bias = parse_bias_init(text, bias, bias_text);
+  choice.text += "/" + bias_text;
+  choice.bias_text = bias_text;
   return choice;
 }
 
 BiasChoice parse_bias_choice(std::string_view text) {
-  return BiasChoice{parse_bias_init(text, text), std::string(text)};
+  BiasChoice choice;
+  choice.bias = parse_bias_init(text, text, choice.text);
+  return choice;
 }
 
 std::string_view weight_scheme_forms() {

@@ -15,7 +15,7 @@ namespace symbreak {
 struct InitChoice {
   WeightInit weights;
   std::optional<BiasInit> bias;          // set by the W/B form
-  std::string text;                      // exactly as written, e.g. "zeros/normal:1"
+  std::string text;                      // as written, names in our spelling: "zeros/normal:1"
   std::optional<std::string> bias_text;  // the B of W/B
 };
 
@@ -24,7 +24,9 @@ struct BiasChoice {
   std::string text;
 };
 
-// Throw UsageError naming the value and what is accepted.
+// Throw UsageError naming the value and what is accepted. PyTorch's and Keras's spellings are
+// accepted and written back in ours (xavier_uniform, glorot-uniform: xavier-uniform;
+// kaiming-normal: he-normal).
 InitChoice parse_init_choice(std::string_view text);
 BiasChoice parse_bias_choice(std::string_view text);
 

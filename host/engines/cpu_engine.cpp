@@ -1,18 +1,33 @@
-// The host backend of FloatEngine: parameters in std::vectors, one network per task of a
-// parallel_for, each trained by the kernel the CUDA engine would pick for it.
+// The host backend of FloatEngine: parameters in std::vectors, each network trained by the kernel
+// the CUDA engine would pick for it, in packs of networks of one configuration, one network per
+// SIMD lane (cpu_lanes.hpp); each pack is one task of a parallel_for.
 #include "host/engines/cpu_engine.hpp"
 
+#include <algorithm>
 #include <vector>
 
+#include "host/engines/cpu_lanes.hpp"
+#include "host/engines/float_engine.hpp"
+#include "host/sweep/parallel_for.hpp"
 #include "kernels/for_each.cuh"
 #include "kernels/fused_thread.cuh"
 #include "kernels/fused_warp.cuh"
 #include "kernels/layered_train.cuh"
-#include "host/engines/float_engine.hpp"
-#include "host/sweep/parallel_for.hpp"
 
 namespace symbreak {
 namespace {
+
+// Whether this CPU runs the instruction set the SIMD lanes were compiled for
+// (cmake/SymbreakSimdLevel.cmake); checked here, in code compiled for the default instruction set.
+bool lanes_run_here() {
+#if defined(SYMBREAK_SIMD_LEVEL) && SYMBREAK_SIMD_LEVEL == 4
+  return __builtin_cpu_supports("x86-64-v4");
+#elif defined(SYMBREAK_SIMD_LEVEL) && SYMBREAK_SIMD_LEVEL == 3
+  return __builtin_cpu_supports("x86-64-v3");
+#else
+  return true;
+#endif
+}
 
 // Trains one network with the per-warp function on the host (HostWarp holds all 32 lanes).
 void train_warp(const TrainJob& job, EpochSegment segment, float* p, float* v, TrainState& st) {
@@ -52,7 +67,7 @@ void train_layered(const TrainJob& job, EpochSegment segment, float* p, float* v
 
 class CpuBackend final : public FloatBackend {
  public:
-  explicit CpuBackend(int threads) : threads_(threads) {}
+  explicit CpuBackend(int threads) : threads_(threads), lanes_(lanes_run_here()) {}
 
   void load(const FloatChunk& chunk, const std::vector<FloatTask>& tasks) override {
     chunk_ = &chunk;
@@ -65,17 +80,32 @@ class CpuBackend final : public FloatBackend {
     velocity_.assign(chunk.parameter_total, 0.0f);
     states_.assign(chunk.job_of.size(), TrainState{});
     initial_ = params_;
+    // Work units: packs of up to pack_lanes() networks of one job (a job's networks are
+    // consecutive, with consecutive parameters), or single networks where the CPU lacks the lanes'
+    // instruction set.
+    units_.clear();
+    for (std::size_t j = 0; j < jobs_.size(); ++j) {
+      const int step = lanes_ ? pack_lanes() : 1;
+      for (int first = 0; first < chunk.job_count[j]; first += step) {
+        units_.push_back(Unit{static_cast<int>(j), chunk.job_first[j] + first,
+                              std::min(step, chunk.job_count[j] - first)});
+      }
+    }
   }
 
   void train(EpochSegment segment) override {
     const FloatChunk& chunk = *chunk_;
-    parallel_for(static_cast<std::int64_t>(chunk.job_of.size()), threads_, [&](std::int64_t k) {
-      const int j = chunk.job_of[k];
-      const TrainJob& job = jobs_[j];
-      float* p = params_.data() + chunk.offset[k];
-      float* v = velocity_.data() + chunk.offset[k];
-      TrainState& st = states_[k];
-      train_network_on_host(job, chunk.kernels[j], segment, p, v, st);
+    parallel_for(static_cast<std::int64_t>(units_.size()), threads_, [&](std::int64_t u) {
+      const Unit& unit = units_[u];
+      const TrainJob& job = jobs_[unit.job];
+      float* p = params_.data() + chunk.offset[unit.first];
+      float* v = velocity_.data() + chunk.offset[unit.first];
+      TrainState* st = states_.data() + unit.first;
+      if (lanes_) {
+        train_pack_on_host(job, chunk.kernels[unit.job], segment, unit.count, p, v, st);
+      } else {
+        train_network_on_host(job, chunk.kernels[unit.job], segment, p, v, *st);
+      }
     });
   }
 
@@ -99,10 +129,15 @@ class CpuBackend final : public FloatBackend {
 
  private:
   int threads_;
+  bool lanes_;  // train packs of networks (else one network at a time)
   const FloatChunk* chunk_ = nullptr;
   std::vector<TrainJob> jobs_;
   std::vector<float> params_, velocity_, initial_;
   std::vector<TrainState> states_;
+  struct Unit {
+    int job, first, count;  // networks first ... first + count - 1 of job
+  };
+  std::vector<Unit> units_;
 };
 
 }  // namespace

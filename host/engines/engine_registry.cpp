@@ -3,12 +3,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "host/config/name_suggestion.hpp"
+#include "host/config/usage_error.hpp"
 #include "host/engines/cpu_engine.hpp"
 #include "host/engines/cpu_reference.hpp"
 #include "host/engines/cuda_engine.hpp"
 #include "host/engines/engine.hpp"
 #include "host/sweep/sweep_runner.hpp"
-#include "host/config/usage_error.hpp"
 
 namespace symbreak {
 namespace {
@@ -84,7 +85,11 @@ void check_engine_name(std::string_view name) {
   for (const Registration& r : kRegistry) {
     if (r.name == name) return;
   }
-  throw UsageError("unknown engine '" + std::string(name) + "'; accepted: " + known_names());
+  std::vector<std::string> names = {"auto"};
+  for (const Registration& r : kRegistry)
+    names.emplace_back(r.name);
+  throw UsageError("unknown engine '" + std::string(name) + "'" + did_you_mean(name, names) +
+                   "; accepted: " + known_names());
 }
 
 }  // namespace symbreak

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <span>
 
 #include "host/config/config_columns.hpp"
 
@@ -65,26 +66,98 @@ std::string label_of(const SweepPlan& plan, const Config& c,
   return label;
 }
 
+// A column's values as a person lists them: "width 4", "width 4 and 64", "tanh and relu",
+// "task xor", "tasks \"and\" and parity:3" (the tasks and and or quoted: they read as words).
+std::string column_values(const ConfigColumn& col, const std::vector<std::string>& values) {
+  if (col.name == "task") {
+    std::vector<std::string> shown;
+    for (const std::string& value : values)
+      shown.push_back(value == "and" || value == "or" ? "\"" + value + "\"" : value);
+    return (values.size() > 1 ? "tasks " : "task ") + join_words(shown);
+  }
+  if (col.name == "activation") return join_words(values);
+  return std::string(col.name) + " " + join_words(values);
+}
+
+// The configurations `rows` named by their settings as self-contained groups: values of the
+// first column that share the same rest are listed together ("depth 1 and 2, width 4 and 64"),
+// and a group never leaves a setting to be read from the one before.
+std::vector<std::string> setting_groups(const SweepPlan& plan,
+                                        const std::vector<const Config*>& rows,
+                                        std::span<const ConfigColumn> cols) {
+  if (cols.empty()) return {std::string()};
+  const ConfigColumn& col = cols.front();
+  std::vector<std::string> values;
+  std::map<std::string, std::vector<const Config*>> by_value;
+  for (const Config* c : rows) {
+    const std::string value = col.value(plan, *c);
+    if (!by_value.contains(value)) values.push_back(value);
+    by_value[value].push_back(c);
+  }
+  std::vector<std::vector<std::string>> rests;
+  std::map<std::vector<std::string>, std::vector<std::string>> values_of_rest;
+  for (const std::string& value : values) {
+    std::vector<std::string> rest = setting_groups(plan, by_value[value], cols.subspan(1));
+    if (!values_of_rest.contains(rest)) rests.push_back(rest);
+    values_of_rest[rest].push_back(value);
+  }
+  std::vector<std::string> groups;
+  for (const std::vector<std::string>& rest : rests) {
+    const std::string head = column_values(col, values_of_rest[rest]);
+    for (const std::string& tail : rest)
+      groups.push_back(tail.empty() ? head : head + ", " + tail);
+  }
+  return groups;
+}
+
+// The groups of setting_groups joined by "; ".
+std::string phrase_settings(const SweepPlan& plan, const std::vector<const Config*>& rows,
+                            std::span<const ConfigColumn> cols) {
+  std::string text;
+  for (const std::string& group : setting_groups(plan, rows, cols))
+    text += (text.empty() ? "" : "; ") + group;
+  return text;
+}
+
+// A hidden layer of one neuron has no symmetry to break (docs/method.md §6: with H = 1 a network
+// counts as broken), so width-1 configurations say nothing about symmetry.
+bool symmetry_applies(const Config& c) {
+  return c.width > 1;
+}
+
 std::string describe(const SweepPlan& plan, const SchemeGroup& group,
                      const std::vector<ConfigColumn>& label_columns) {
-  std::int64_t n = 0, broken = 0, collapsed = 0;
-  std::vector<std::string> frozen_all, frozen_some, solved;
+  std::int64_t n = 0, broken = 0, collapsed = 0, one_neuron = 0;
+  std::vector<const Config*> frozen_all;
+  std::vector<std::string> frozen_some, solved;
+  std::vector<std::string> solved_rates;  // distinct, in order of first appearance
+  std::map<std::string, std::vector<const Config*>> solved_with;
   for (const ConfigOutcome* row : group.rows) {
     const ConfigSummary& s = row->summary;
-    const std::string label = label_of(plan, plan.configs[row->config], label_columns);
-    n += s.n;
-    broken += count_of(s.broken, s.n);
-    collapsed += count_of(s.collapsed, s.n);
+    const Config& config = plan.configs[row->config];
+    const std::string label = label_of(plan, config, label_columns);
+    if (symmetry_applies(config)) {
+      n += s.n;
+      broken += count_of(s.broken, s.n);
+      collapsed += count_of(s.collapsed, s.n);
+    } else {
+      one_neuron += s.n;
+    }
     if (s.frozen.rate == 1.0) {
-      frozen_all.push_back(label);
+      frozen_all.push_back(&config);
     } else if (s.frozen.rate > 0.0) {
       frozen_some.push_back(label + " (" + percent(s.frozen.rate) + ")");
     }
     solved.push_back((label.empty() ? "" : label + " ") + percent(s.solved.rate));
+    const std::string rate = percent(s.solved.rate);
+    if (!solved_with.contains(rate)) solved_rates.push_back(rate);
+    solved_with[rate].push_back(&config);
   }
   std::string text = "- " + group.name + ": ";
   const std::string networks = std::to_string(n) + " networks";
-  if (collapsed == n) {
+  if (n == 0) {
+    text += "symmetry does not apply: with width 1 each hidden layer has a single neuron.";
+  } else if (collapsed == n) {
     text += "symmetry never broke: in all " + networks +
             " every hidden layer ended as copies of a single neuron.";
   } else if (broken == n) {
@@ -93,15 +166,29 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
     text += "symmetry broke fully in " + std::to_string(broken) + " of " + networks + " (" +
             std::to_string(collapsed) + " collapsed to one neuron per layer).";
   }
+  if (n > 0 && one_neuron > 0) {
+    text += " (Width 1 left out: a single neuron per layer has no symmetry to break.)";
+  }
   if (!frozen_all.empty()) {
     const bool everywhere = frozen_all.size() == group.rows.size();
-    text +=
-        " No weight ever moved (frozen)" +
-        (everywhere && label_columns.empty() ? std::string() : " with " + join_words(frozen_all)) +
-        ".";
+    text += " No weight ever moved (frozen)" +
+            (everywhere && label_columns.empty()
+                 ? std::string()
+                 : " with " + phrase_settings(plan, frozen_all, label_columns)) +
+            ".";
   }
   if (!frozen_some.empty()) text += " Frozen in part with " + join_words(frozen_some) + ".";
-  text += " Solved: " + join_words(solved) + ".";
+  if (label_columns.size() < 2) {
+    text += " Solved: " + join_words(solved) + ".";
+  } else if (solved_rates.size() == 1) {
+    text += " Solved: " + solved_rates.front() + " in every configuration.";
+  } else {
+    // With several settings a flat list ("and, depth 1, width 1, tanh 0.0%, and, ...") is
+    // unreadable: group the configurations by rate and name each group by its settings.
+    for (const std::string& rate : solved_rates)
+      text += " Solved " + rate + " with " +
+              phrase_settings(plan, solved_with[rate], label_columns) + ".";
+  }
   return wrap(text, 100, "  ");
 }
 
@@ -133,9 +220,15 @@ std::string plain_language_reading(const SweepPlan& plan, const std::vector<Conf
   std::string out = "Reading:\n";
   for (const SchemeGroup& group : groups) {
     out += describe(plan, group, label_columns);
+    // Width-1 configurations take no side; a group of only those is in neither list.
     const auto all = [&](auto rate) {
-      return std::all_of(group.rows.begin(), group.rows.end(),
-                         [&](const ConfigOutcome* r) { return rate(r->summary) == 1.0; });
+      bool any = false;
+      for (const ConfigOutcome* r : group.rows) {
+        if (!symmetry_applies(plan.configs[r->config])) continue;
+        if (rate(r->summary) != 1.0) return false;
+        any = true;
+      }
+      return any;
     };
     if (all([](const ConfigSummary& s) { return s.collapsed.rate; })) never.push_back(group.name);
     if (all([](const ConfigSummary& s) { return s.broken.rate; })) always.push_back(group.name);

@@ -14,7 +14,10 @@ Interval wilson_interval(std::int64_t successes, std::int64_t n, double z) {
   const double denom = 1.0 + z2 / nn;
   const double centre = (p + z2 / (2.0 * nn)) / denom;
   const double half = z * std::sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denom;
-  return Interval{std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // With no success (or no failure) the bound is 0 (or 1) exactly; the formula leaves a rounding
+  // residue such as 1.7e-18 there.
+  return Interval{successes <= 0 ? 0.0 : std::max(0.0, centre - half),
+                  successes >= n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 Rate rate_of(std::int64_t successes, std::int64_t n) {

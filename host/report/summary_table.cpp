@@ -20,6 +20,8 @@ std::string rate_with_interval(const Rate& r) {
   return percent(r.rate) + " [" + fixed(100.0 * r.ci.lo, 1) + "," + fixed(100.0 * r.ci.hi, 1) + "]";
 }
 
+std::string short_number(double value);
+
 std::string shared_settings(const SweepPlan& plan, const std::vector<ConfigColumn>& varying,
                             std::string_view engine) {
   std::string line;
@@ -29,7 +31,30 @@ std::string shared_settings(const SweepPlan& plan, const std::vector<ConfigColum
     if (varies || plan.configs.empty()) continue;
     line += std::string(column.name) + " " + column.value(plan, plan.configs.front()) + ", ";
   }
-  return line + "seeds " + std::to_string(plan.run.seeds) + ", engine " + std::string(engine);
+  // Replicates, global seed and tolerance: what it takes to reproduce a saved table.
+  return line + "replicates " + std::to_string(plan.run.seeds) + ", seed " +
+         std::to_string(plan.run.seed) + ", tol " + short_number(plan.run.tol) + ", engine " +
+         std::string(engine);
+}
+
+// 1e-6 rather than 1e-06.
+std::string short_number(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  std::string text = buffer;
+  for (const char* sign : {"e-0", "e+0"}) {
+    if (const std::size_t at = text.find(sign); at != std::string::npos) text.erase(at + 2, 1);
+  }
+  return text;
+}
+
+// The effective width fraction with two decimals, or two significant digits below 0.01 (1/256 is
+// 0.0039, not 0.00).
+std::string width_fraction(double value) {
+  if (value == 0.0 || value >= 0.01) return fixed(value, 2);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.2g", value);
+  return buffer;
 }
 
 }  // namespace
@@ -77,7 +102,7 @@ std::string format_summary_table(const SweepPlan& plan, const std::vector<Config
     line.push_back(percent(s.collapsed.rate));
     line.push_back(percent(s.frozen.rate));
     if (any_diverged) line.push_back(percent(s.diverged.rate));
-    line.push_back(s.eff_width ? fixed(*s.eff_width, 2) : "-");
+    line.push_back(s.eff_width ? width_fraction(*s.eff_width) : "-");
     line.push_back(s.median_epoch_solved ? fixed(*s.median_epoch_solved, 0) : "-");
     line.push_back(s.mean_final_loss ? fixed(*s.mean_final_loss, 4) : "-");
     cells.push_back(line);

@@ -89,7 +89,25 @@ def main(symbreak, source):
         if not check(result.returncode == 0, f"lr sweep failed: {result.stderr}"):
             return
 
+        result = run(sweep + ["--init", "zeros,he-normal", "--activation", "tanh", "--width",
+                              "3,5", "--momentum", "0,0.9", "--out", "momentum.csv"], work)
+        if not check(result.returncode == 0, f"momentum sweep failed: {result.stderr}"):
+            return
+
         figures = os.path.join(work, "figures")
+        # --where picks one slice of a width x momentum sweep; --formats pdf writes PDF.
+        result = run([plot, "heatmap", "momentum.csv", "--where", "width=5,momentum=0.90",
+                      "--formats", "pdf", "--prefix", "where_", "--dir", figures], work)
+        check(result.returncode == 0, f"plot.py heatmap --where failed: {result.stderr}")
+        check("showing only" not in result.stderr,
+              f"--where left settings to hold at a value: {result.stderr}")
+        for name in ("where_solved_heatmap", "where_broken_heatmap"):
+            pdf = os.path.join(figures, f"{name}.pdf")
+            if check(os.path.isfile(pdf), f"{pdf} was not written"):
+                with open(pdf, "rb") as f:
+                    check(f.read(5) == b"%PDF-", f"{pdf} is not a PDF")
+            check(not os.path.exists(os.path.join(figures, f"{name}.png")),
+                  f"{name}.png written although --formats pdf")
         for arguments in (["heatmap", "out.csv"], ["trace", "trace.csv"], ["lr-scale", "lr.csv"],
                           ["throughput", fixture],
                           ["throughput", fixture, "--size", "800x600", "--prefix", "small_"]):
@@ -110,6 +128,10 @@ def main(symbreak, source):
                     errors, "lr_scale_heatmap.png")
         check_error(plot, ["throughput", os.path.join(work, "out.csv")], "is not JSON", errors,
                     "throughput.png")
+        check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "colour=red"],
+                    "has no column 'colour'", errors, "solved_heatmap.png")
+        check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "width=7"],
+                    "no row of", errors, "solved_heatmap.png")
         no_counter = os.path.join(work, "no_counter.json")
         with open(no_counter, "w") as f:
             f.write('{"context": {}, "benchmarks": [{"name": "BM_X", "run_type": "iteration",'

@@ -1,0 +1,157 @@
+// The fused per-thread and per-warp training functions, and the layered element operations,
+// instantiated on FloatPack: the parameters of up to kPackLanes networks are moved lane by lane
+// into one pack-valued network, trained exactly as a GPU thread (warp, or layered batch) trains
+// one, and moved back. Lanes beyond `lanes` train a copy of the first network and are discarded.
+#include "host/engines/cpu_lanes.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/float_pack.hpp"
+#include "kernels/for_each.cuh"
+#include "kernels/fused_thread.cuh"
+#include "kernels/fused_warp.cuh"
+#include "kernels/layered_train.cuh"
+
+namespace symbreak {
+namespace {
+
+PackState load_states(const TrainState* states, int lanes) {
+  PackState state;
+  for (int lane = 0; lane < kPackLanes; ++lane) {
+    const TrainState& s = states[std::min(lane, lanes - 1)];
+    state.epoch_solved[lane] = s.epoch_solved;
+    state.correct[lane] = s.correct;
+    state.loss.set(lane, s.loss);
+  }
+  return state;
+}
+
+void store_states(const PackState& state, TrainState* states, int lanes) {
+  for (int lane = 0; lane < lanes; ++lane) {
+    states[lane].epoch_solved = state.epoch_solved[lane];
+    states[lane].correct = state.correct[lane];
+    states[lane].loss = state.loss[lane];
+  }
+}
+
+// Moves lane-by-lane between a scalar network of type Scalar (which knows the flat layout) and
+// its pack twin Pack, then trains the pack. Scalar and Pack are the same template on float and on
+// FloatPack, so zip walks both in the same order.
+template <class Scalar, class Pack, class Activations, bool MOMENTUM>
+void train_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params,
+                float* velocity, TrainState* states) {
+  const std::int64_t count = job.shape.parameter_count();
+  // Per-warp networks are large (32 lanes of packs); keep them off the thread's stack.
+  struct Work {
+    Pack p, g, v;
+    Activations act;
+    Scalar scalar;
+  };
+  const auto w = std::make_unique<Work>();
+  const auto load = [&](Pack& pack, float* flat) {
+    for (int lane = 0; lane < kPackLanes; ++lane) {
+      const int source = std::min(lane, lanes - 1);
+      w->scalar.template transfer<false>(job.shape, flat + source * count);
+      pack.zip([&](FloatPack& pk, float& x) { pk.set(lane, x); }, w->scalar);
+    }
+  };
+  const auto store = [&](Pack& pack, float* flat) {
+    for (int lane = 0; lane < lanes; ++lane) {
+      w->scalar.zip([&](float& x, FloatPack& pk) { x = pk[lane]; }, pack);
+      w->scalar.template transfer<true>(job.shape, flat + lane * count);
+    }
+  };
+  load(w->p, params);
+  if constexpr (MOMENTUM) load(w->v, velocity);
+  PackState state = load_states(states, lanes);
+  train_segment<MOMENTUM>(job, segment, w->p, w->g, w->v, w->act, state);
+  store(w->p, params);
+  if constexpr (MOMENTUM) store(w->v, velocity);
+  store_states(state, states, lanes);
+}
+
+template <int DEPTH, bool MOMENTUM>
+void train_warp_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params,
+                     float* velocity, TrainState* states) {
+  train_pack<WarpParams<HostWarp, DEPTH>, WarpParams<HostWarp, DEPTH, FloatPack>,
+             WarpActivations<HostWarp, DEPTH, FloatPack>, MOMENTUM>(job, segment, lanes, params,
+                                                                    velocity, states);
+}
+
+// The layered element operations (layered_train.cuh) on a batch of one pack-valued network. The
+// flat layout is the same for every lane, so parameters move entry by entry.
+void train_layered_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params,
+                        float* velocity, TrainState* states) {
+  const std::int64_t count = job.shape.parameter_count();
+  LayeredBatchOf<FloatPack> b;
+  b.job = job;
+  b.networks = 1;
+  b.capacity = job.batch;
+  std::vector<FloatPack> p(count), v(count), z(b.total_units()), a(z.size()), delta(z.size());
+  const auto load = [&](std::vector<FloatPack>& pack, const float* flat) {
+    for (int lane = 0; lane < kPackLanes; ++lane) {
+      const float* source = flat + std::min(lane, lanes - 1) * count;
+      for (std::int64_t k = 0; k < count; ++k)
+        pack[k].set(lane, source[k]);
+    }
+  };
+  const auto store = [&](const std::vector<FloatPack>& pack, float* flat) {
+    for (int lane = 0; lane < lanes; ++lane) {
+      for (std::int64_t k = 0; k < count; ++k)
+        flat[lane * count + k] = pack[k][lane];
+    }
+  };
+  load(p, params);
+  load(v, velocity);
+  FloatPack loss_sum = 0.0f;
+  IntSimd correct = 0;
+  PackState state = load_states(states, lanes);
+  b.params = p.data();
+  b.velocity = v.data();
+  b.z = z.data();
+  b.a = a.data();
+  b.delta = delta.data();
+  b.loss_sum = &loss_sum;
+  b.correct = &correct;
+  b.state = &state;
+  const HostExecutor exec;
+  layered_train(exec, CustomProducts<HostExecutor>{exec}, b, segment);
+  store(p, params);
+  store(v, velocity);
+  store_states(state, states, lanes);
+}
+
+}  // namespace
+
+int pack_lanes() {
+  return kPackLanes;
+}
+
+void train_pack_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment, int lanes,
+                        float* params, float* velocity, TrainState* states) {
+  if (choice.kind == KernelKind::layered) {
+    train_layered_pack(job, segment, lanes, params, velocity, states);
+    return;
+  }
+  if (choice.kind == KernelKind::fused_thread) {
+    dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
+      train_pack<ThreadParams<D, W, I>, ThreadParams<D, W, I, FloatPack>,
+                 ThreadActivations<D, W, FloatPack>, M>(job, segment, lanes, params, velocity,
+                                                        states);
+    });
+    return;
+  }
+  const bool momentum = job.momentum != 0.0f;
+  if (job.shape.depth == 1) {
+    momentum ? train_warp_pack<1, true>(job, segment, lanes, params, velocity, states)
+             : train_warp_pack<1, false>(job, segment, lanes, params, velocity, states);
+  } else {
+    momentum ? train_warp_pack<2, true>(job, segment, lanes, params, velocity, states)
+             : train_warp_pack<2, false>(job, segment, lanes, params, velocity, states);
+  }
+}
+
+}  // namespace symbreak

@@ -1,0 +1,201 @@
+// Tests host/engines/cpu_lanes.cpp: a pack of networks trained together, one per SIMD lane, ends
+// with exactly the bits (parameters, velocity, TrainState) that training each network alone with
+// the scalar float code gives — for every per-thread bucket, the per-warp function and the layered
+// operations, every activation and loss, full batch and minibatches, full and partial packs, and
+// in segments.
+#include "host/engines/cpu_lanes.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/engines/cpu_engine.hpp"
+#include "kernels/float_math.cuh"
+#include "tests/kernels/float_training_cases.hpp"
+
+namespace symbreak {
+namespace {
+
+bool same_bits(float a, float b) {
+  return float_bits(a) == float_bits(b);
+}
+
+struct Networks {
+  std::vector<float> params, velocity;
+  std::vector<TrainState> states;
+};
+
+// `lanes` networks of case c's configuration, each from its own random start; with `symmetric`,
+// every hidden neuron of network i starts like neuron 0 (the case symmetry must survive).
+Networks starts(const TrainingCase& c, int lanes, bool symmetric) {
+  const NetworkShape& s = c.shape;
+  const std::int64_t count = s.parameter_count();
+  Networks n;
+  for (int i = 0; i < lanes; ++i) {
+    std::vector<float> p = random_parameters(s, 1000u + static_cast<std::uint32_t>(i));
+    if (symmetric) {
+      for (int l = 1; l <= s.layers(); ++l) {
+        const int fan_in = s.units(l - 1);
+        for (int r = 0; r < s.units(l); ++r) {
+          for (int j = 0; j < fan_in; ++j) {
+            const int col = l > 1 ? 0 : j;  // layers above the first: every entry alike
+            p[s.weight_offset(l) + r * fan_in + j] = p[s.weight_offset(l) + col];
+          }
+          p[s.bias_offset(l) + r] = p[s.bias_offset(l)];
+        }
+      }
+    }
+    n.params.insert(n.params.end(), p.begin(), p.end());
+  }
+  n.velocity.assign(n.params.size(), 0.0f);
+  n.states.assign(lanes, TrainState{});
+  (void)count;
+  return n;
+}
+
+void expect_same(const Networks& a, const Networks& b, const std::string& what) {
+  ASSERT_EQ(a.params.size(), b.params.size());
+  int mismatches = 0;
+  for (std::size_t k = 0; k < a.params.size(); ++k) {
+    if (!same_bits(a.params[k], b.params[k]) || !same_bits(a.velocity[k], b.velocity[k])) {
+      if (++mismatches <= 3) {
+        ADD_FAILURE() << what << ": parameter " << k << " pack " << a.params[k] << " scalar "
+                      << b.params[k];
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0) << what;
+  for (std::size_t i = 0; i < a.states.size(); ++i) {
+    EXPECT_EQ(a.states[i].epoch_solved, b.states[i].epoch_solved) << what << " network " << i;
+    EXPECT_EQ(a.states[i].correct, b.states[i].correct) << what << " network " << i;
+    EXPECT_TRUE(same_bits(a.states[i].loss, b.states[i].loss)) << what << " network " << i;
+  }
+}
+
+// Trains `lanes` networks as one pack and one by one, through the given segments, and compares.
+void check(const CaseSpec& spec, int lanes, bool symmetric,
+           const std::vector<EpochSegment>& segments) {
+  const TrainingCase c = make_case(spec, 7);
+  const TrainJob job = c.job();
+  const KernelChoice choice = choose_kernel(job);
+  const std::int64_t count = c.shape.parameter_count();
+  Networks pack = starts(c, lanes, symmetric), alone = pack;
+  for (const EpochSegment segment : segments) {
+    train_pack_on_host(job, choice, segment, lanes, pack.params.data(), pack.velocity.data(),
+                       pack.states.data());
+    for (int i = 0; i < lanes; ++i) {
+      train_network_on_host(job, choice, segment, alone.params.data() + i * count,
+                            alone.velocity.data() + i * count, alone.states[i]);
+    }
+  }
+  expect_same(pack, alone, c.describe() + " lanes " + std::to_string(lanes));
+}
+
+TEST(CpuLanes, EveryThreadBucketMatchesScalarTraining) {
+  for (const ThreadBucket& b : kThreadBuckets) {
+    CaseSpec spec;
+    spec.task = b.max_inputs >= 4 ? "parity:4" : "xor";
+    spec.depth = b.depth;
+    spec.width = b.max_width - 1;
+    spec.momentum = b.momentum;
+    check(spec, pack_lanes(), false, {EpochSegment{0, 20}});
+  }
+}
+
+TEST(CpuLanes, EveryActivationAndLossMatchesScalarTraining) {
+  for (const Activation f : kEveryActivation) {
+    for (const Loss loss : kEveryLoss) {
+      for (const int width : {3, 20}) {  // per thread, per warp
+        CaseSpec spec;
+        spec.width = width;
+        spec.activation = f;
+        spec.loss = loss;
+        check(spec, pack_lanes(), false, {EpochSegment{0, 15}});
+      }
+    }
+  }
+}
+
+TEST(CpuLanes, WarpDepthsMomentumAndMinibatchesMatchScalarTraining) {
+  for (const int depth : {1, 2}) {
+    for (const bool momentum : {false, true}) {
+      for (const int batch : {0, 3}) {
+        CaseSpec spec;
+        spec.task = "parity:3";
+        spec.depth = depth;
+        spec.width = 12;
+        spec.momentum = momentum;
+        spec.batch = batch;
+        check(spec, pack_lanes(), false, {EpochSegment{0, 15}});
+      }
+    }
+  }
+}
+
+TEST(CpuLanes, LayeredShapesMatchScalarTraining) {
+  for (const Activation f : {Activation::tanh, Activation::relu, Activation::sigmoid}) {
+    for (const bool momentum : {false, true}) {
+      for (const int batch : {0, 3}) {
+        CaseSpec spec;
+        spec.task = "parity:3";
+        spec.depth = 3;
+        spec.width = 5;
+        spec.activation = f;
+        spec.momentum = momentum;
+        spec.batch = batch;
+        check(spec, pack_lanes(), false, {EpochSegment{0, 10}});
+      }
+    }
+  }
+  CaseSpec wide;
+  wide.width = 33;  // wider than a warp
+  wide.loss = Loss::mse;
+  check(wide, 6, false, {EpochSegment{0, 4}, EpochSegment{4, 9}});
+}
+
+TEST(CpuLanes, PartialPacksAndSegmentsMatchScalarTraining) {
+  CaseSpec spec;
+  spec.width = 4;
+  spec.batch = 2;
+  for (const int lanes : {1, 5, pack_lanes() - 1}) {
+    check(spec, lanes, false, {EpochSegment{0, 7}, EpochSegment{7, 7}, EpochSegment{7, 30}});
+  }
+  spec.width = 24;
+  check(spec, 3, false, {EpochSegment{0, 5}, EpochSegment{5, 12}});
+}
+
+TEST(CpuLanes, SymmetricStartsStayIdenticalAsInScalarTraining) {
+  for (const int width : {4, 8, 24, 40}) {
+    for (const int depth : {1, 2, 3}) {
+      CaseSpec spec;
+      spec.width = width;
+      spec.depth = depth;
+      const TrainingCase c = make_case(spec, 3);
+      Networks pack = starts(c, pack_lanes(), true);
+      for (int i = 0; i < pack_lanes(); ++i) {  // desynchronise the lanes: they must not mix
+        pack.params[i * c.shape.parameter_count() + c.shape.bias_offset(c.shape.layers())] +=
+            0.01f * static_cast<float>(i);
+      }
+      const TrainJob job = c.job();
+      train_pack_on_host(job, choose_kernel(job), EpochSegment{0, 25}, pack_lanes(),
+                         pack.params.data(), pack.velocity.data(), pack.states.data());
+      // Every neuron of layer 1 of every network still equals neuron 0, bit for bit.
+      const NetworkShape& s = c.shape;
+      for (int i = 0; i < pack_lanes(); ++i) {
+        const float* p = pack.params.data() + i * s.parameter_count();
+        for (int r = 1; r < width; ++r) {
+          for (int j = 0; j < s.inputs; ++j) {
+            ASSERT_TRUE(
+                same_bits(p[s.weight_offset(1) + r * s.inputs + j], p[s.weight_offset(1) + j]))
+                << "width " << width << " depth " << depth << " network " << i;
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace symbreak
