@@ -29,12 +29,14 @@ same() {  # same NAME: NAME's three files equal the single run's
   done
   echo "$1: identical ($(wc -l <"$dir/$1.csv") rows in --out, $(wc -l <"$dir/$1-n.csv") in --networks)"
 }
-start=$SECONDS
+start=$(date +%s.%N)
 "$bin" "${grid[@]}" $(outs one) || exit 1
-echo "one process: $((SECONDS - start)) s"
+took=$(echo "$(date +%s.%N) - $start" | bc -l)
+printf 'one process: %.1f s\n' "$took"
 
+# SIGINT half-way through a second run (by the first run's time), then --resume.
 "$bin" "${grid[@]}" $(outs resumed) &
-sleep $(((SECONDS - start) / 2 + 1))
+sleep "$(echo "$took / 2" | bc -l)"
 kill -INT $! && wait $!
 "$bin" "${grid[@]}" $(outs resumed) --resume
 same resumed
