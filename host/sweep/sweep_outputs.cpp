@@ -10,7 +10,7 @@ namespace symbreak {
 namespace {
 
 // Often enough that an interruption loses little, rarely enough that fsync costs nothing.
-constexpr std::chrono::seconds kCheckpointEvery(1);
+constexpr std::chrono::milliseconds kCheckpointEvery(250);
 
 }  // namespace
 

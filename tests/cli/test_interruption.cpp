@@ -297,16 +297,32 @@ Outcome run_patiently(const std::vector<std::string>& args, const TempDir& captu
   return wait_symbreak(start_symbreak(args, capture), kPatience);
 }
 
-const Files& uninterrupted() {
-  static const Files files = [] {
+// The sweep of sweep_args with 4000 epochs: four times the chunks (a chunk is a fixed amount of
+// work), so that signals land inside the sweep on fast engines too.
+std::vector<std::string> resume_args(const Outputs& o) {
+  std::vector<std::string> args = sweep_args(o, "cpu");
+  *(std::find(args.begin(), args.end(), "--epochs") + 1) = "4000";
+  return args;
+}
+
+struct Uninterrupted {
+  Files files;
+  int milliseconds = 0;  // how long the sweep took
+};
+
+const Uninterrupted& uninterrupted() {
+  static const Uninterrupted run = [] {
     const TempDir capture;
     const TempDir dir;
     const Outputs o(dir);
-    const Outcome r = run_patiently(sweep_args(o, "cpu"), capture);
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome r = run_patiently(resume_args(o), capture);
     EXPECT_EQ(r.status, 0) << r.err;
-    return read_outputs(o);
+    const auto took =
+        std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+    return Uninterrupted{read_outputs(o), static_cast<int>(took.count())};
   }();
-  return files;
+  return run;
 }
 
 std::vector<std::string> with_resume(std::vector<std::string> args) {
@@ -332,7 +348,8 @@ void expect_same_files(const Files& got, const Files& want) {
 // SIGINT at a few points of a sweep, and of the resumed sweep again; --resume then completes the
 // files, equal to an uninterrupted run's.
 TEST(Resume, AfterSigintAtSeveralPointsEqualsAnUninterruptedRun) {
-  const Files& want = uninterrupted();
+  const Files& want = uninterrupted().files;
+  int interrupted = 0;
   const std::vector<std::vector<Moment>> cases = {
       {Moment::outputs_open},
       {Moment::first_chunk_written},
@@ -346,7 +363,7 @@ TEST(Resume, AfterSigintAtSeveralPointsEqualsAnUninterruptedRun) {
     const Outputs o(dir);
     write_file(o.out, "previous,content\n1,2\n");
     for (std::size_t k = 0; k < moments.size(); ++k) {
-      const auto args = k == 0 ? sweep_args(o, "cpu") : with_resume(sweep_args(o, "cpu"));
+      const auto args = k == 0 ? resume_args(o) : with_resume(resume_args(o));
       const Running r = start_symbreak(args, capture);
       if (!wait_for(r, dir, moments[k])) {
         wait_symbreak(r, kPatience);
@@ -356,6 +373,7 @@ TEST(Resume, AfterSigintAtSeveralPointsEqualsAnUninterruptedRun) {
       const Outcome result = wait_symbreak(r, kPatience);
       ASSERT_TRUE(result.exited) << result.err;
       if (result.status == 0) break;  // the last chunk was already training: it completed
+      ++interrupted;
       EXPECT_EQ(result.status, 130) << result.err;
       EXPECT_NE(result.err.find("--resume"), std::string::npos) << result.err;
       // What is on disk is the beginning of the complete files.
@@ -364,20 +382,24 @@ TEST(Resume, AfterSigintAtSeveralPointsEqualsAnUninterruptedRun) {
       EXPECT_EQ(want.trace.compare(0, now.trace.size(), now.trace), 0);
       EXPECT_EQ(want.networks.compare(0, now.networks.size(), now.networks), 0);
     }
-    const Outcome resumed = run_patiently(with_resume(sweep_args(o, "cpu")), capture);
+    const Outcome resumed = run_patiently(with_resume(resume_args(o)), capture);
     ASSERT_EQ(resumed.status, 0) << resumed.err;
     expect_same_files(read_outputs(o), want);
     EXPECT_NE(read_file(o.networks + ".meta.json").find("\"state\": \"complete\""),
               std::string::npos);
     EXPECT_EQ(temporaries(dir), std::vector<std::string>{});
   }
+  EXPECT_GE(interrupted, 3) << "most signals must land inside the sweep for this test to mean much";
 }
 
 // SIGKILL at random moments, then --resume, again and again until a run completes: the files are
 // those of an uninterrupted run. The first run already uses --resume (nothing on disk yet: a new
 // sweep), as a job script that is simply restarted would.
 TEST(Resume, AfterRepeatedSigkillEqualsAnUninterruptedRun) {
-  const Files& want = uninterrupted();
+  const Files& want = uninterrupted().files;
+  // Kills spread over the first half of the time an uninterrupted sweep takes here: a resumed
+  // run has less left to do, and the kills should still land inside it.
+  const int span_ms = std::max(20, uninterrupted().milliseconds / 2);
   const std::uint32_t seed = kill_test_seed();
   std::cout << "AfterRepeatedSigkillEqualsAnUninterruptedRun: SYMBREAK_KILL_SEED=" << seed << "\n";
   std::mt19937 random(seed);
@@ -385,12 +407,19 @@ TEST(Resume, AfterRepeatedSigkillEqualsAnUninterruptedRun) {
   const TempDir dir;
   const Outputs o(dir);
   int kills = 0;
+  int past_a_checkpoint = 0;  // rounds that ended with some configurations recorded complete
   for (int round = 0; round < 40; ++round) {
-    const Running r = start_symbreak(with_resume(sweep_args(o, "cpu")), capture);
+    const Running r = start_symbreak(with_resume(resume_args(o)), capture);
     if (round < 12) {
       std::this_thread::sleep_for(
-          milliseconds(std::uniform_int_distribution<int>(0, 1500)(random)));
+          milliseconds(std::uniform_int_distribution<int>(0, span_ms)(random)));
       kill(r.pid, SIGKILL);
+    }
+    const std::string meta = read_file(o.out + ".meta.json");
+    const std::size_t at = meta.find("\"configurations\": ");
+    if (at != std::string::npos && meta.compare(at + 18, 2, "0\n") != 0 &&
+        meta.compare(at + 18, 2, "0,") != 0) {
+      ++past_a_checkpoint;
     }
     const Outcome result = wait_symbreak(r, kPatience);
     if (result.exited) {
@@ -401,6 +430,10 @@ TEST(Resume, AfterRepeatedSigkillEqualsAnUninterruptedRun) {
     ++kills;
   }
   std::cout << "AfterRepeatedSigkillEqualsAnUninterruptedRun: " << kills << " kills\n";
+  EXPECT_GE(kills, 3) << "most kills must land inside the sweep for this test to mean much";
+  EXPECT_GE(past_a_checkpoint, 2) << "some resumed runs must start from a checkpoint";
+  std::cout << "AfterRepeatedSigkillEqualsAnUninterruptedRun: " << past_a_checkpoint
+            << " rounds ended past a checkpoint\n";
   expect_same_files(read_outputs(o), want);
 }
 
