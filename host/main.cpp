@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "host/cli/data_command.hpp"
 #include "host/cli/devices_command.hpp"
 #include "host/cli/sweep_command.hpp"
 #include "host/cli/verify_command.hpp"
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   symbreak::cli::VerifyOptions verify_options;
   CLI::App* verify = symbreak::cli::setup_verify(app, verify_options);
   CLI::App* devices = symbreak::cli::setup_devices(app);
+  symbreak::cli::DataOptions data_options;
+  CLI::App* data = symbreak::cli::setup_data(app, data_options);
   const symbreak::BuildInfo build = symbreak::build_info();
   CLI::App* version = symbreak::cli::setup_version(app, build);
 
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
     if (*sweep) return symbreak::cli::run_sweep_command(sweep_options);
     if (*verify) return symbreak::cli::run_verify_command(verify_options);
     if (*devices) return symbreak::cli::run_devices_command();
+    if (*data) return symbreak::cli::run_data_command(data_options);
     if (*version) {
       std::cout << symbreak::cli::version_text(build);
       return 0;

@@ -20,7 +20,9 @@ void add_grid_options(CLI::App& app, GridOptions& o) {
   const auto add = [&app](const char* name, std::optional<std::string>& target, const char* help) {
     app.add_option(name, target, help)->type_name("LIST")->group("Grid (comma-separated lists)");
   };
-  add("--task", o.task, "xor, and, or, parity:N (1 <= N <= 12) [xor]");
+  add("--task", o.task,
+      "xor, and, or, parity:N (1 <= N <= 12), circles[:n[:noise[:factor]]], moons[:n[:noise]], "
+      "spiral[:n[:noise]], csv:TRAIN.csv[:TEST.csv] [xor]");
   add("--depth", o.depth, "hidden layers, >= 1 [1]");
   add("--width", o.width, "neurons per hidden layer, 1 ... 65535 [4]");
   add("--activation", o.activation, "sigmoid, tanh, relu, leaky_relu, linear [tanh,sigmoid,relu]");
@@ -38,7 +40,8 @@ SweepGrid build_grid(const GridOptions& o) {
   SweepGrid g = demo_grid();
   if (o.task) {
     g.tasks = parse_named_list<std::string>("--task", *o.task, [](const std::string& name) {
-      return make_task(name).name;  // validates the name
+      check_task_name(name);  // reads no data file yet: make_plan does
+      return name;
     });
   }
   if (o.depth) {

@@ -12,7 +12,7 @@
 namespace symbreak::cli {
 
 struct RunOptions {
-  std::optional<std::string> epochs, seeds, seed, tol, threads;
+  std::optional<std::string> epochs, seeds, seed, tol, threads, data_seed;
   std::string engine = "auto";
 };
 

@@ -2,6 +2,7 @@
 #include "host/report/reading.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -68,7 +69,7 @@ std::string label_of(const SweepPlan& plan, const Config& c,
 std::string describe(const SweepPlan& plan, const SchemeGroup& group,
                      const std::vector<ConfigColumn>& label_columns) {
   std::int64_t n = 0, broken = 0, collapsed = 0;
-  std::vector<std::string> frozen_all, frozen_some, solved;
+  std::vector<std::string> frozen_all, frozen_some, solved, accuracy;
   for (const ConfigOutcome* row : group.rows) {
     const ConfigSummary& s = row->summary;
     const std::string label = label_of(plan, plan.configs[row->config], label_columns);
@@ -81,6 +82,17 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
       frozen_some.push_back(label + " (" + percent(s.frozen.rate) + ")");
     }
     solved.push_back((label.empty() ? "" : label + " ") + percent(s.solved.rate));
+    if (s.mean_test_accuracy) {
+      std::string line = (label.empty() ? "" : label + ": ");
+      if (s.single_class && s.single_class->rate == 1.0) {
+        line += "every network predicts a single class, ";
+      } else if (s.single_class && s.single_class->rate > 0.0) {
+        line += percent(s.single_class->rate) + " of networks predict a single class, ";
+      }
+      accuracy.push_back(line + "mean accuracy " + percent(s.mean_accuracy.value_or(0.0)) +
+                         " on the training set and " + percent(*s.mean_test_accuracy) +
+                         " on the test set");
+    }
   }
   std::string text = "- " + group.name + ": ";
   const std::string networks = std::to_string(n) + " networks";
@@ -102,6 +114,11 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
   }
   if (!frozen_some.empty()) text += " Frozen in part with " + join_words(frozen_some) + ".";
   text += " Solved: " + join_words(solved) + ".";
+  if (!accuracy.empty()) {
+    std::string sentence = join_words(accuracy) + ".";
+    sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+    text += " " + sentence;
+  }
   return wrap(text, 100, "  ");
 }
 

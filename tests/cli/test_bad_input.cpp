@@ -124,6 +124,9 @@ std::vector<BadCase> unknown_names() {
       {{"--task", "parity:0"}, {"--task", "'parity:0'"}},
       {{"--task", "parity:99"}, {"--task", "'parity:99'"}},
       {{"--task", "parity:"}, {"--task", "'parity:'"}},
+      {{"--task", "circles:1"}, {"--task", "'circles:1'"}},
+      {{"--task", "moons:300:-0.1"}, {"--task", "'moons:300:-0.1'"}},
+      {{"--task", "csv:"}, {"--task", "'csv:'"}},
   };
 }
 
@@ -172,6 +175,8 @@ std::vector<BadCase> numbers_out_of_range() {
       {{"--tol", "-1e-6"}, {"--tol", "'-1e-6'"}},
       {{"--seed", "-1"}, {"--seed", "'-1'"}},
       {{"--seed", "4294967296"}, {"--seed", "'4294967296'"}},
+      {{"--data-seed", "-1"}, {"--data-seed", "'-1'"}},
+      {{"--data-seed", "4294967296"}, {"--data-seed", "'4294967296'"}},
       {{"--init", "uniform:0"}, {"--init", "'uniform:0'"}},
       {{"--init", "normal:-1"}, {"--init", "'normal:-1'"}},
       {{"--init", "normal:nan"}, {"--init", "'normal:nan'"}},
@@ -397,6 +402,7 @@ std::vector<BadCase> verify_cases() {
       {{"--epochs", "-1"}, {"--epochs", "'-1'"}},
       {{"--seeds", "0"}, {"--seeds", "'0'"}},
       {{"--seed", "-1"}, {"--seed", "'-1'"}},
+      {{"--data-seed", "x"}, {"--data-seed", "'x'"}},
       {{"--tol", "nan"}, {"--tol", "'nan'"}},
       {{"--engine", "warp"}, {"'warp'"}},
       {{"--threads", "x"}, {"--threads", "'x'"}},
