@@ -202,3 +202,25 @@ TEST(GoodData, ExportedSetsTrainLikeTheGeneratedTask) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace symbreak::testing;
+
+// The cpu engine against cpu-ref on data tasks: the agreement of docs/method.md §9.2 holds, and
+// the float engines' test accuracy (measured on the host from their final parameters) is reported
+// beside cpu-ref's.
+TEST(GoodData, VerifyAgreesOnDataTasksAndComparesTestAccuracy) {
+  const TempDir capture;
+  const Outcome o =
+      run_symbreak({"verify", "--engine", "cpu", "--task", "circles:60,moons:61,spiral:40",
+                    "--activation", "tanh,relu", "--init", "zeros,const:0.5,xavier-uniform",
+                    "--width", "4,10", "--seeds", "6", "--epochs", "60", "--lr", "0.1"},
+                   capture);
+  EXPECT_EQ(o.status, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("PASS"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("test accuracy (data tasks; informational): mean "), std::string::npos)
+      << o.out;
+}
+
+}  // namespace
