@@ -188,8 +188,10 @@ void host_train_all(Kernel k, const BenchNetworks& n, std::vector<float>& params
 // the cost of the tie search (one entry compared per pair of distinct neurons) is the same.
 constexpr std::int64_t kHostStepNetworks = 4096;
 
+// The CPU twin trains one network at a time (scalar, like one GPU thread), so it gets the budget
+// of a scalar engine rather than the cpu engine's (which trains SIMD packs).
 std::int64_t host_networks(const BenchShape& shape) {
-  return networks_for("cpu", flop_per_network_epoch(bench_plan(shape, 1)) * kEpochs);
+  return cpu_networks(flop_per_network_epoch(bench_plan(shape, 1)) * kEpochs, 5e7, 4096);
 }
 
 void host_train_benchmark(benchmark::State& state, const BenchShape& shape, Kernel k) {

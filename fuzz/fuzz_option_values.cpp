@@ -32,7 +32,7 @@ void check(bool ok) {
 // Every value that build_grid returns is one the options accept (README's table).
 void check_grid(const symbreak::SweepGrid& g) {
   for (const std::string& task : g.tasks)
-    check(symbreak::make_task(task).name == task);
+    symbreak::check_task_name(task);  // throws (and so aborts) for a name it should refuse
   for (int depth : g.depths)
     check(depth >= 1 && depth <= symbreak::cli::kMaxDepth);
   for (int width : g.widths)

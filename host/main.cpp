@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "host/cli/data_command.hpp"
 #include "host/cli/devices_command.hpp"
 #include "host/cli/merge_command.hpp"
 #include "host/cli/sweep_command.hpp"
@@ -108,6 +109,8 @@ int main(int argc, char** argv) {
   CLI::App* merge = symbreak::cli::setup_merge(app, merge_options);
   merge_options.command_line.assign(argv, argv + argc);
   CLI::App* devices = symbreak::cli::setup_devices(app);
+  symbreak::cli::DataOptions data_options;
+  CLI::App* data = symbreak::cli::setup_data(app, data_options);
   const symbreak::BuildInfo build = symbreak::build_info();
   sweep_options.command_line.assign(argv, argv + argc);
   sweep_options.version = build.version;
@@ -171,6 +174,7 @@ int main(int argc, char** argv) {
     if (*merge) return symbreak::cli::run_merge_command(merge_options);
     if (*verify) return symbreak::cli::run_verify_command(verify_options);
     if (*devices) return symbreak::cli::run_devices_command();
+    if (*data) return symbreak::cli::run_data_command(data_options);
     if (*version) {
       std::cout << symbreak::cli::version_text(build);
       return 0;

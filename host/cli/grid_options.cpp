@@ -27,7 +27,9 @@ void add_grid_options(CLI::App& app, GridOptions& o) {
       "(A, A*F, ... up to B, --width 4..64:x2) and, for integers, A..B. Names as PyTorch and "
       "Keras write them are accepted too (xavier_uniform, glorot-uniform, kaiming-normal, "
       "leaky-relu). An option given twice takes the last value.");
-  add("--task", o.task, "xor, and, or, parity:N (1 <= N <= 12) [xor]");
+  add("--task", o.task,
+      "xor, and, or, parity:N (1 <= N <= 12), circles[:n[:noise[:factor]]], moons[:n[:noise]], "
+      "spiral[:n[:noise]], csv:TRAIN.csv[:TEST.csv] [xor]");
   add("--depth", o.depth, "hidden layers, 1 ... 10000 [1]");
   add("--width", o.width, "neurons per hidden layer, 1 ... 65535 [4]");
   add("--activation", o.activation,
@@ -61,7 +63,8 @@ SweepGrid build_grid(const GridOptions& o) {
   SweepGrid g = demo_grid();
   if (o.task) {
     g.tasks = parse_named_list<std::string>("--task", *o.task, [](const std::string& name) {
-      return make_task(name).name;  // validates the name
+      check_task_name(name);  // reads no data file yet: make_plan does
+      return name;
     });
   }
   if (o.depth) {

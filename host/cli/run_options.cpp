@@ -37,6 +37,10 @@ void add_run_options(CLI::App& app, RunOptions& o) {
   app.add_option("--seed", o.seed, "global seed of every initialisation, 0 ... 4294967295 [0]")
       ->type_name("S")
       ->group(group);
+  app.add_option("--data-seed", o.data_seed,
+                 "seed of the noise of circles, moons and spiral, 0 ... 4294967295 [0]")
+      ->type_name("S")
+      ->group(group);
   app.add_option("--tol", o.tol, "tie tolerance of the distinct-neuron count, > 0 [1e-6]")
       ->type_name("TAU")
       ->group(group);
@@ -65,6 +69,9 @@ RunSettings build_run_settings(const RunOptions& o) {
   run.seed = static_cast<std::uint32_t>(integer_option("--seed", o.seed, 0, 0,
                                                        std::numeric_limits<std::uint32_t>::max(),
                                                        "an integer from 0 to 4294967295"));
+  run.data_seed = static_cast<std::uint32_t>(
+      integer_option("--data-seed", o.data_seed, 0, 0, std::numeric_limits<std::uint32_t>::max(),
+                     "an integer from 0 to 4294967295"));
   if (o.tol) {
     const auto tol = parse_finite_double(*o.tol);
     if (!tol || !(*tol > 0.0)) {

@@ -13,7 +13,7 @@ namespace symbreak::cli {
 
 struct RunOptions {
   // --replicates and --seeds are one setting under two names; messages use the name given.
-  std::optional<std::string> epochs, replicates, seeds, seed, tol, threads;
+  std::optional<std::string> epochs, replicates, seeds, seed, tol, threads, data_seed;
   std::string engine = "auto";
 };
 

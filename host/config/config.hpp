@@ -27,10 +27,11 @@ struct Config {
 
 struct RunSettings {
   int epochs = 1000;
-  std::int64_t seeds = 1;  // replicates per configuration
-  std::uint32_t seed = 0;  // the global seed of docs/method.md §5
-  double tol = 1e-6;       // τ of the tie rule, docs/method.md §6
-  int trace_every = 0;     // K of --trace-every; 0 = no trace
+  std::int64_t seeds = 1;       // replicates per configuration
+  std::uint32_t seed = 0;       // the global seed of docs/method.md §5
+  double tol = 1e-6;            // τ of the tie rule, docs/method.md §6
+  int trace_every = 0;          // K of --trace-every; 0 = no trace
+  std::uint32_t data_seed = 0;  // keys the noise of generated data tasks, docs/method.md §1.1
 };
 
 // Samples per update: a batch of 0 or larger than n is the full batch (docs/method.md §4).

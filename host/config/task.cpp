@@ -4,6 +4,7 @@
 #include <charconv>
 #include <string>
 
+#include "host/config/data_tasks.hpp"
 #include "host/config/usage_error.hpp"
 
 namespace symbreak {
@@ -28,12 +29,22 @@ double target_of(std::string_view kind, int s) {
 [[noreturn]] void reject(std::string_view name) {
   throw UsageError(
       "unknown task '" + std::string(name) +
-      "'; accepted: xor, and, or, parity:N with 1 <= N <= " + std::to_string(kMaxParityBits));
+      "'; accepted: xor, and, or, parity:N with 1 <= N <= " + std::to_string(kMaxParityBits) +
+      ", circles[:n[:noise[:factor]]], moons[:n[:noise]], spiral[:n[:noise]], csv:TRAIN[:TEST]");
 }
 
 }  // namespace
 
-Task make_task(std::string_view name) {
+void check_task_name(std::string_view name) {
+  if (is_data_task_name(name)) {
+    check_data_task_name(name);
+  } else {
+    make_task(name);
+  }
+}
+
+Task make_task(std::string_view name, std::uint32_t data_seed) {
+  if (is_data_task_name(name)) return make_data_task(name, data_seed);
   int inputs = 2;
   std::string_view kind = name;
   if (name.starts_with("parity:")) {

@@ -126,6 +126,8 @@ class CpuBackend final : public FloatBackend {
   }
 
   double memory_budget() const override { return 1e9; }
+  void final_parameters(std::vector<float>& params) override { params = params_; }
+  int host_threads() const override { return threads_; }
 
  private:
   int threads_;

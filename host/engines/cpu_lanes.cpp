@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "kernels/float_pack.hpp"
@@ -132,6 +133,11 @@ int pack_lanes() {
 
 void train_pack_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment, int lanes,
                         float* params, float* velocity, TrainState* states) {
+  // No std::string here: its inline code would be emitted for this file's instruction set and
+  // could be shared with the rest of the program (tests/scripts/test_lane_symbols.sh).
+  if (lanes < 1 || lanes > kPackLanes) {
+    throw std::invalid_argument("train_pack_on_host: lanes must be 1 ... pack_lanes()");
+  }
   if (choice.kind == KernelKind::layered) {
     train_layered_pack(job, segment, lanes, params, velocity, states);
     return;

@@ -61,11 +61,21 @@ double loss_slope(Loss loss, double z, double y) {
   return loss == Loss::bce ? p - y : (p - y) * p * (1.0 - p);
 }
 
-// One network's forward and backward passes over the samples of a task.
+// The samples a network sees: a task's training set or its test set.
+struct SampleSet {
+  const double* x;       // [sample][input]
+  const double* target;  // [sample]
+};
+
+SampleSet training_set(const Task& task) {
+  return SampleSet{task.x.data(), task.target.data()};
+}
+
+// One network's forward and backward passes over a set of samples.
 class ReferenceNetwork {
  public:
-  ReferenceNetwork(const Task& task, const NetworkShape& shape, Activation activation, Loss loss)
-      : task_(task), shape_(shape), activation_(activation), loss_(loss) {
+  ReferenceNetwork(SampleSet samples, const NetworkShape& shape, Activation activation, Loss loss)
+      : samples_(samples), shape_(shape), activation_(activation), loss_(loss) {
     z_.resize(shape.layers() + 1);
     a_.resize(shape.layers() + 1);
     delta_.resize(shape.layers() + 1);
@@ -79,7 +89,7 @@ class ReferenceNetwork {
   // Returns the output logit for sample s; keeps z and a of every layer for backward().
   double forward(std::span<const double> params, int s) {
     for (int j = 0; j < shape_.inputs; ++j)
-      a_[0][j] = task_.x[static_cast<std::size_t>(s) * shape_.inputs + j];
+      a_[0][j] = samples_.x[static_cast<std::size_t>(s) * shape_.inputs + j];
     for (int l = 1; l <= shape_.layers(); ++l) {
       const double* w = params.data() + shape_.weight_offset(l);
       const double* b = params.data() + shape_.bias_offset(l);
@@ -98,7 +108,7 @@ class ReferenceNetwork {
   // Adds sample s's gradient to `grad` after forward(params, s); returns the sample's loss.
   double backward(std::span<const double> params, int s, std::span<double> grad) {
     const int out = shape_.layers();
-    const double y = task_.target[s];
+    const double y = samples_.target[s];
     const double z = z_[out][0];
     delta_[out][0] = loss_slope(loss_, z, y);
     for (int l = out; l >= 1; --l) {
@@ -122,11 +132,11 @@ class ReferenceNetwork {
     return loss_value(loss_, z, y);
   }
 
-  double sample_loss(double z, int s) const { return loss_value(loss_, z, task_.target[s]); }
-  bool correct(double z, int s) const { return (z > 0.0) == (task_.target[s] > 0.5); }
+  double sample_loss(double z, int s) const { return loss_value(loss_, z, samples_.target[s]); }
+  bool correct(double z, int s) const { return (z > 0.0) == (samples_.target[s] > 0.5); }
 
  private:
-  const Task& task_;
+  SampleSet samples_;
   NetworkShape shape_;
   Activation activation_;
   Loss loss_;
@@ -136,6 +146,7 @@ class ReferenceNetwork {
 struct Evaluation {
   double loss = 0.0;
   int correct = 0;
+  int positive = 0;  // samples predicted 1
 };
 
 Evaluation evaluate(ReferenceNetwork& net, std::span<const double> params, int samples) {
@@ -144,6 +155,7 @@ Evaluation evaluate(ReferenceNetwork& net, std::span<const double> params, int s
     const double z = net.forward(params, s);
     e.loss += net.sample_loss(z, s);
     e.correct += net.correct(z, s) ? 1 : 0;
+    e.positive += z > 0.0 ? 1 : 0;
   }
   e.loss /= samples;
   return e;
@@ -194,7 +206,7 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
   const std::vector<double> initial = params;
   std::vector<double> velocity(params.size(), 0.0);
   std::vector<double> grad(params.size());
-  ReferenceNetwork net(task, shape, c.activation, c.loss);
+  ReferenceNetwork net(training_set(task), shape, c.activation, c.loss);
 
   NetworkResult result;
   Evaluation last;
@@ -235,13 +247,22 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
   result.distinct = distinct_neurons(shape, params, run.tol);
   set_symmetry_verdicts(result, shape.width);
   result.frozen = !result.diverged && weights_unchanged(shape, params, initial);
+  if (task.has_test_set()) {
+    // Training never sees the test set: it is measured once, on the final parameters.
+    ReferenceNetwork tester(SampleSet{task.test_x.data(), task.test_target.data()}, shape,
+                            c.activation, c.loss);
+    const Evaluation e = evaluate(tester, params, task.test_samples);
+    result.test_accuracy = static_cast<double>(e.correct) / task.test_samples;
+    result.test_loss = e.loss;
+    result.single_class = last.positive == 0 || last.positive == n;
+  }
   return result;
 }
 
 LossAndGradient reference_loss_and_gradient(const Task& task, const NetworkShape& shape,
                                             Activation activation, Loss loss,
                                             std::span<const double> params, int first, int count) {
-  ReferenceNetwork net(task, shape, activation, loss);
+  ReferenceNetwork net(training_set(task), shape, activation, loss);
   LossAndGradient out;
   out.gradient.assign(params.size(), 0.0);
   for (int s = first; s < first + count; ++s) {

@@ -107,6 +107,11 @@ class CudaBackend final : public FloatBackend {
       out[k] = NetworkMeasure{host_states[k], host_metrics[k]};
   }
 
+  void final_parameters(std::vector<float>& params) override {
+    params_.download(params, chunk_->parameter_total);
+  }
+  int host_threads() const override { return threads_; }
+
   double memory_budget() const override {
     std::size_t free_bytes = 0, total_bytes = 0;
     CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));

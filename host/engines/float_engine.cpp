@@ -7,6 +7,7 @@
 
 #include "kernels/init_params.cuh"
 #include "host/sweep/parallel_for.hpp"
+#include "host/engines/test_set_evaluation.hpp"
 
 namespace symbreak {
 namespace {
@@ -212,6 +213,34 @@ void FloatEngine::train_group(const SweepPlan& plan, std::span<const WorkItem> i
       if (r.epoch_broken < 0 && split && !r.diverged) r.epoch_broken = end;
     }
   }
+  measure_test_sets(plan, chunk, order, out);
+}
+
+void FloatEngine::measure_test_sets(const SweepPlan& plan, const FloatChunk& chunk,
+                                    std::span<const std::size_t> order,
+                                    std::span<NetworkResult> out) {
+  const bool any = std::any_of(chunk.job_task.begin(), chunk.job_task.end(),
+                               [&](int t) { return plan.tasks[t].has_test_set(); });
+  if (!any) return;
+  std::vector<float> params;
+  backend_->final_parameters(params);
+  parallel_for(static_cast<std::int64_t>(order.size()), backend_->host_threads(),
+               [&](std::int64_t k) {
+                 const int j = chunk.job_of[k];
+                 const Task& task = plan.tasks[chunk.job_task[j]];
+                 if (!task.has_test_set()) return;
+                 const TrainJob& job = chunk.jobs[j];
+                 const SetEvaluation e = evaluate_float_network(
+                     job.shape, job.activation, job.loss, params.data() + chunk.offset[k],
+                     task.test_x.data(), task.test_target.data(), task.test_samples);
+                 NetworkResult& r = out[order[k]];
+                 r.test_accuracy = static_cast<double>(e.correct) / task.test_samples;
+                 r.test_loss = e.loss;
+                 const SetEvaluation train = evaluate_float_network(
+                     job.shape, job.activation, job.loss, params.data() + chunk.offset[k],
+                     task.x.data(), task.target.data(), task.samples);
+                 r.single_class = train.positive == 0 || train.positive == task.samples;
+               });
 }
 
 }  // namespace symbreak

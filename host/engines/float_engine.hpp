@@ -64,6 +64,11 @@ class FloatBackend {
                        std::vector<int>& distinct) = 0;
   // Bytes the backend may use for one chunk, to split large chunks.
   virtual double memory_budget() const = 0;
+  // Every network's final parameters, at chunk.offset[k] ([chunk.parameter_total]), for the
+  // test-set measurement on the host (test_set_evaluation.hpp).
+  virtual void final_parameters(std::vector<float>& params) = 0;
+  // Host threads for work on the host, such as that measurement; 0 = every core.
+  virtual int host_threads() const { return 0; }
 };
 
 class FloatEngine : public Engine {
@@ -77,6 +82,9 @@ class FloatEngine : public Engine {
  private:
   void train_group(const SweepPlan& plan, std::span<const WorkItem> items,
                    std::span<const std::size_t> order, std::span<NetworkResult> out);
+  // test_accuracy and test_loss of the chunk's networks whose task has a test set.
+  void measure_test_sets(const SweepPlan& plan, const FloatChunk& chunk,
+                         std::span<const std::size_t> order, std::span<NetworkResult> out);
   std::string name_;
   std::unique_ptr<FloatBackend> backend_;
   bool layered_only_;

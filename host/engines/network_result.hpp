@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace symbreak {
@@ -31,6 +32,11 @@ struct NetworkResult {
   int epoch_broken = -1;          // only meaningful when tracing
   std::uint64_t fingerprint = 0;  // float engines: hash of the final parameters' bits
   std::vector<TracePoint> trace;  // empty unless tracing
+  // Data tasks with a test set (docs/method.md §6): the final parameters on the test set.
+  std::optional<double> test_accuracy;  // fraction of test samples classified correctly
+  std::optional<double> test_loss;      // mean loss over the test samples
+  // Data tasks: the final network predicts the same class for every training sample.
+  std::optional<bool> single_class;
 };
 
 // Verdicts from D_l (docs/method.md §6); a diverged network gets none of them.

@@ -70,7 +70,10 @@ const std::vector<std::string_view>& config_csv_columns() {
       "median_epoch_solved", "mean_final_loss", "engine",
       // symbreak's additions, after the 25 stable columns of docs/method.md §8.1:
       "collapsed_lo", "collapsed_hi", "frozen_lo", "frozen_hi", "diverged_lo", "diverged_hi",
-      "median_final_loss", "seed", "tol", "kernel"};
+      "median_final_loss", "seed", "tol", "kernel",
+      // Accuracy aggregates (docs/method.md §7); the test columns are empty without a test set.
+      "mean_accuracy", "median_accuracy", "mean_test_accuracy", "median_test_accuracy",
+      "single_class_rate"};
   return columns;
 }
 
@@ -107,6 +110,11 @@ std::string config_csv_row(const SweepPlan& plan, const Config& config, const Co
   f.push_back(std::to_string(plan.run.seed));
   f.push_back(format_number(plan.run.tol));
   f.push_back(csv_field(kernel));
+  for (const std::optional<double>& value :
+       {s.mean_accuracy, s.median_accuracy, s.mean_test_accuracy, s.median_test_accuracy}) {
+    f.push_back(format_number(value));
+  }
+  f.push_back(s.single_class ? format_number(s.single_class->rate) : std::string());
   return join(f);
 }
 
@@ -114,7 +122,7 @@ std::string network_csv_header(bool traced) {
   return config_key_header() +
          ",replicate,seed,final_loss,accuracy,solved,epoch_solved,distinct,broken,collapsed,frozen,"
          "diverged" +
-         (traced ? ",epoch_broken" : "") + ",engine\n";
+         (traced ? ",epoch_broken" : "") + ",engine,test_accuracy,test_loss,single_class\n";
 }
 
 std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& r,
@@ -131,6 +139,9 @@ std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkR
                      bool_field(r.collapsed), bool_field(r.frozen), bool_field(r.diverged)});
   if (traced) f.push_back(std::to_string(r.epoch_broken));
   f.push_back(csv_field(engine));
+  f.push_back(format_number(r.test_accuracy));  // empty for tasks without a test set
+  f.push_back(format_number(r.test_loss));
+  f.push_back(r.single_class ? bool_field(*r.single_class) : std::string());
   return join(f);
 }
 

@@ -2,6 +2,7 @@
 #include "host/report/reading.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -129,7 +130,7 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
                      const std::vector<ConfigColumn>& label_columns) {
   std::int64_t n = 0, broken = 0, collapsed = 0, one_neuron = 0;
   std::vector<const Config*> frozen_all;
-  std::vector<std::string> frozen_some, solved;
+  std::vector<std::string> frozen_some, solved, accuracy;
   std::vector<std::string> solved_rates;  // distinct, in order of first appearance
   std::map<std::string, std::vector<const Config*>> solved_with;
   for (const ConfigOutcome* row : group.rows) {
@@ -152,6 +153,17 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
     const std::string rate = percent(s.solved.rate);
     if (!solved_with.contains(rate)) solved_rates.push_back(rate);
     solved_with[rate].push_back(&config);
+    if (s.mean_test_accuracy) {
+      std::string line = (label.empty() ? "" : label + ": ");
+      if (s.single_class && s.single_class->rate == 1.0) {
+        line += "every network predicts a single class, ";
+      } else if (s.single_class && s.single_class->rate > 0.0) {
+        line += percent(s.single_class->rate) + " of networks predict a single class, ";
+      }
+      accuracy.push_back(line + "mean accuracy " + percent(s.mean_accuracy.value_or(0.0)) +
+                         " on the training set and " + percent(*s.mean_test_accuracy) +
+                         " on the test set");
+    }
   }
   std::string text = "- " + group.name + ": ";
   const std::string networks = std::to_string(n) + " networks";
@@ -188,6 +200,11 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
     for (const std::string& rate : solved_rates)
       text += " Solved " + rate + " with " +
               phrase_settings(plan, solved_with[rate], label_columns) + ".";
+  }
+  if (!accuracy.empty()) {
+    std::string sentence = join_words(accuracy) + ".";
+    sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+    text += " " + sentence;
   }
   return wrap(text, 100, "  ");
 }

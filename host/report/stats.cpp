@@ -70,6 +70,12 @@ void ConfigAccumulator::add(const NetworkResult& r, int width) {
   frozen_ += r.frozen;
   diverged_ += r.diverged;
   if (r.solved) epochs_solved_.push_back(r.epoch_solved);
+  accuracies_.push_back(r.accuracy);
+  if (r.test_accuracy) test_accuracies_.push_back(*r.test_accuracy);
+  if (r.single_class) {
+    ++single_class_measured_;
+    single_class_ += *r.single_class;
+  }
   if (!r.diverged) {
     distinct_fraction_sum_ += mean_distinct_fraction(r.distinct, width);
     final_losses_.push_back(r.final_loss);
@@ -110,6 +116,17 @@ ConfigSummary ConfigAccumulator::summary() const {
   }
   s.mean_final_loss = finite_mean(sum, scaled, finite);
   s.median_final_loss = median(final_losses_);
+  const auto mean_and_median = [](const std::vector<double>& values, std::optional<double>& mean,
+                                  std::optional<double>& middle) {
+    double total = 0.0;
+    for (const double v : values)
+      total += v;
+    mean = mean_of(total, static_cast<std::int64_t>(values.size()));
+    middle = median(values);
+  };
+  mean_and_median(accuracies_, s.mean_accuracy, s.median_accuracy);
+  mean_and_median(test_accuracies_, s.mean_test_accuracy, s.median_test_accuracy);
+  if (single_class_measured_ > 0) s.single_class = rate_of(single_class_, single_class_measured_);
   return s;
 }
 

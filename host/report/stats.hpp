@@ -38,6 +38,12 @@ struct ConfigSummary {
   std::optional<double> median_epoch_solved;
   std::optional<double> mean_final_loss;
   std::optional<double> median_final_loss;
+  // Over every network, diverged ones included (their accuracy is measured like any other); the
+  // test statistics only for tasks with a test set (docs/method.md §7).
+  std::optional<double> mean_accuracy, median_accuracy;
+  std::optional<double> mean_test_accuracy, median_test_accuracy;
+  // Data tasks: networks whose predictions on the training set are all one class.
+  std::optional<Rate> single_class;
 };
 
 // One traced epoch of one configuration, aggregated over its networks.
@@ -69,6 +75,8 @@ class ConfigAccumulator {
   double distinct_fraction_sum_ = 0.0;
   std::vector<double> epochs_solved_;
   std::vector<double> final_losses_;
+  std::vector<double> accuracies_, test_accuracies_;
+  std::int64_t single_class_ = 0, single_class_measured_ = 0;
   std::vector<TraceSums> trace_;
 };
 

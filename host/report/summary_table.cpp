@@ -89,6 +89,14 @@ std::string format_summary_table(const SweepPlan& plan, const std::vector<Config
   if (any_diverged) header.emplace_back("diverged");
   for (const char* name : {"eff_width", "median_epoch", "mean_loss"})
     header.emplace_back(name);
+  // Data tasks: how well the networks classify their training and their test samples.
+  const bool data_tasks = std::any_of(plan.tasks.begin(), plan.tasks.end(),
+                                      [](const Task& t) { return t.has_test_set(); });
+  if (data_tasks) {
+    header.emplace_back("train_acc");
+    header.emplace_back("test_acc");
+    header.emplace_back("one_class");
+  }
   cells.push_back(header);
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const Config& c = plan.configs[rows[r].config];
@@ -105,6 +113,11 @@ std::string format_summary_table(const SweepPlan& plan, const std::vector<Config
     line.push_back(s.eff_width ? width_fraction(*s.eff_width) : "-");
     line.push_back(s.median_epoch_solved ? fixed(*s.median_epoch_solved, 0) : "-");
     line.push_back(s.mean_final_loss ? fixed(*s.mean_final_loss, 4) : "-");
+    if (data_tasks) {
+      line.push_back(s.mean_accuracy ? percent(*s.mean_accuracy) : "-");
+      line.push_back(s.mean_test_accuracy ? percent(*s.mean_test_accuracy) : "-");
+      line.push_back(s.single_class ? percent(s.single_class->rate) : "-");
+    }
     cells.push_back(line);
   }
   return heading + "\n\n" + format_text_table(cells, varying.size() + (show_kernel ? 1 : 0));

@@ -2,8 +2,6 @@
 // overheads, which is enough to tell a large sweep from an impossible one.
 #include "host/sweep/memory_budget.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -31,10 +29,6 @@ int traced_epochs(const RunSettings& run) {
 
 }  // namespace
 
-double physical_memory_bytes() {
-  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
-
 MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::int64_t chunk_items) {
   double per_network_work = 0.0;  // one network in training: parameters, state, activations
   int max_depth = 1;
@@ -42,8 +36,11 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
     const NetworkShape shape = plan.shape_of(c);
     const double params = static_cast<double>(shape.parameter_count());
     const double units = static_cast<double>(shape.depth) * shape.width + shape.inputs + 1;
+    // The layered kernels keep z, a and delta of a whole batch (data tasks: up to 10^6 samples).
+    const double batch = effective_batch(c.batch, plan.task_of(c).samples);
     per_network_work = std::max(per_network_work, 8.0 * (5.0 * params + 3.0 * units) +
-                                                      (c.width > 0 ? 8.0 * c.width * c.width : 0));
+                                                      (c.width > 0 ? 8.0 * c.width * c.width : 0) +
+                                                      12.0 * units * batch);
     max_depth = std::max(max_depth, c.depth);
   }
   const double per_result = sizeof(NetworkResult) + 4.0 * max_depth +
@@ -51,17 +48,21 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
   // A configuration keeps two numbers per replicate until it is complete.
   const double per_open_config = 32.0 * static_cast<double>(plan.run.seeds);
   const double configs = static_cast<double>(plan.configs.size());
+  // The tasks' samples, as doubles and as the float engines' copy.
+  double task_bytes = 0.0;
+  for (const Task& t : plan.tasks)
+    task_bytes += 12.0 * (static_cast<double>(t.samples) + t.test_samples) * (t.inputs + 1);
   MemoryEstimate e;
   // threads = 0 means every core (resolve_thread_count), not "no network in training".
   e.bytes = resolve_thread_count(threads) * per_network_work +
             static_cast<double>(chunk_items) * per_result + 2.0 * per_open_config +
-            configs * (sizeof(Config) + 128.0);
-  e.limit_bytes = physical_memory_bytes() / 2.0;
+            configs * (sizeof(Config) + 128.0) + task_bytes;
+  e.limit_bytes = memory_limit_bytes();
   return e;
 }
 
 void check_grid_fits(std::int64_t configurations, std::int64_t seeds) {
-  const double limit = physical_memory_bytes() / 2.0;
+  const double limit = memory_limit_bytes();
   const double bytes = static_cast<double>(configurations) * (sizeof(Config) + 128.0);
   if (bytes > limit || configurations > std::numeric_limits<std::int64_t>::max() / seeds) {
     throw UsageError("sweep too large: the grid has " + std::to_string(configurations) +
@@ -77,12 +78,12 @@ void check_sweep_fits(const SweepPlan& plan, int threads, std::int64_t chunk_ite
   const bool given = limit_bytes > 0.0;
   if (given) e.limit_bytes = limit_bytes;
   if (e.bytes <= e.limit_bytes) return;
-  throw UsageError("sweep too large: " + std::to_string(plan.configs.size()) +
-                   " configurations x " + std::to_string(plan.run.seeds) + " seeds needs about " +
-                   gib(e.bytes) + " of memory, more than the " + gib(e.limit_bytes) +
-                   " it may use" +
-                   (given ? " (--max-memory)" : " (half of this machine's memory)") +
-                   "; reduce --seeds, --width, --depth or the number of list values");
+  throw UsageError(
+      "sweep too large: " + std::to_string(plan.configs.size()) + " configurations x " +
+      std::to_string(plan.run.seeds) + " seeds needs about " + gib(e.bytes) +
+      " of memory, more than the " + gib(e.limit_bytes) + " it may use" +
+      (given ? " (--max-memory)" : " (half of this machine's memory, or SYMBREAK_MEMORY_LIMIT)") +
+      "; reduce --seeds, --width, --depth or the number of list values");
 }
 
 std::int64_t chunk_items_within(const SweepPlan& plan, int threads, std::int64_t chunk_items,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "host/config/memory_limit.hpp"
 #include "host/sweep/sweep_plan.hpp"
 
 namespace symbreak {
@@ -16,8 +17,6 @@ struct MemoryEstimate {
 
 // `threads`: networks trained at once; `chunk_items`: networks per chunk.
 MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::int64_t chunk_items);
-
-double physical_memory_bytes();
 
 // Before the plan is built: throws UsageError when the grid's configurations alone would not fit,
 // or configurations x seeds is not a countable number of networks.

@@ -58,7 +58,7 @@ SweepPlan make_plan(const SweepGrid& g, const RunSettings& run) {
   SweepPlan plan;
   plan.run = run;
   for (const std::string& name : g.tasks)
-    plan.tasks.push_back(make_task(name));
+    plan.tasks.push_back(make_task(name, run.data_seed));
   plan.configs.reserve(configuration_count(g));
   for (int t = 0; t < static_cast<int>(g.tasks.size()); ++t)
     for (const int depth : g.depths)

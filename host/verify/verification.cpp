@@ -57,6 +57,13 @@ void Agreement::add(const Config& config, const NetworkResult& engine,
     engine_counts[k] += e[k];
     reference_counts[k] += r[k];
   }
+  if (engine.test_accuracy && reference.test_accuracy) {
+    ++test_measured;
+    engine_test_sum += *engine.test_accuracy;
+    reference_test_sum += *reference.test_accuracy;
+    largest_test_difference = std::max(largest_test_difference,
+                                       std::fabs(*engine.test_accuracy - *reference.test_accuracy));
+  }
 }
 
 double Agreement::verdict_agreement(int v) const {
@@ -167,6 +174,12 @@ std::string format_verification(const SweepPlan& plan, const VerificationReport&
   out += " (required: >= 99% each)\n";
   out += "  largest rate difference: " + pp(diff) + " (" + kRateNames[which] +
          ") (required: <= 1pp)\n";
+  if (o.test_measured > 0) {
+    const double count = static_cast<double>(o.test_measured);
+    out += "  test accuracy (data tasks; informational): mean " + pct(o.engine_test_sum / count) +
+           " against " + pct(o.reference_test_sum / count) +
+           ", largest difference on one network " + pp(o.largest_test_difference) + "\n";
+  }
   out += report.passed() ? "PASS\n" : "FAIL\n";
   return out;
 }

@@ -29,6 +29,9 @@ struct Agreement {
   std::int64_t exact_mismatches = 0;
   std::array<std::int64_t, kVerdicts> verdict_disagreements{};
   std::array<std::int64_t, kRates> engine_counts{}, reference_counts{};
+  // Data tasks (informational, not a requirement): test accuracy in both engines.
+  std::int64_t test_measured = 0;
+  double engine_test_sum = 0.0, reference_test_sum = 0.0, largest_test_difference = 0.0;
 
   void add(const Config& config, const NetworkResult& engine, const NetworkResult& reference);
   double verdict_agreement(int v) const;  // fraction in [0, 1]

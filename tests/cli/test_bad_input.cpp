@@ -126,6 +126,9 @@ std::vector<BadCase> unknown_names() {
       {{"--task", "parity:0"}, {"--task", "'parity:0'"}},
       {{"--task", "parity:99"}, {"--task", "'parity:99'"}},
       {{"--task", "parity:"}, {"--task", "'parity:'"}},
+      {{"--task", "circles:1"}, {"--task", "'circles:1'"}},
+      {{"--task", "moons:300:-0.1"}, {"--task", "'moons:300:-0.1'"}},
+      {{"--task", "csv:"}, {"--task", "'csv:'"}},
   };
 }
 
@@ -179,6 +182,8 @@ std::vector<BadCase> numbers_out_of_range() {
       {{"--tol", "-1e-6"}, {"--tol", "'-1e-6'"}},
       {{"--seed", "-1"}, {"--seed", "'-1'"}},
       {{"--seed", "4294967296"}, {"--seed", "'4294967296'"}},
+      {{"--data-seed", "-1"}, {"--data-seed", "'-1'"}},
+      {{"--data-seed", "4294967296"}, {"--data-seed", "'4294967296'"}},
       {{"--init", "uniform:0"}, {"--init", "'uniform:0'"}},
       {{"--init", "normal:-1"}, {"--init", "'normal:-1'"}},
       {{"--init", "normal:nan"}, {"--init", "'normal:nan'"}},
@@ -435,6 +440,7 @@ std::vector<BadCase> verify_cases() {
       {{"--replicates", "0"}, {"--replicates", "'0'"}},
       {{"--sample-configs", "x"}, {"--sample-configs", "'x'"}},
       {{"--seed", "-1"}, {"--seed", "'-1'"}},
+      {{"--data-seed", "x"}, {"--data-seed", "'x'"}},
       {{"--tol", "nan"}, {"--tol", "'nan'"}},
       {{"--engine", "warp"}, {"'warp'"}},
       {{"--threads", "x"}, {"--threads", "'x'"}},

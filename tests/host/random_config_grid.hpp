@@ -1,9 +1,9 @@
 // A pseudo-random sweep over everything a float engine must get right against cpu-ref
-// (docs/method.md §9): tasks with 2, 3 and 5 inputs, depths 1-3 (so the per-thread, per-warp and
-// layered kernels all run), awkward widths up to 32, every activation, loss and initialisation
-// family, full batch and minibatches, with and without momentum. Shared by
-// tests/host/engines/test_cpu_engine and tests/host/engines/test_cuda_engines_gpu, so both engines face the same
-// grid.
+// (docs/method.md §9): tasks with 2, 3 and 5 inputs (one of them a data task with real inputs and a
+// test set), depths 1-3 (so the per-thread, per-warp and layered kernels all run), awkward widths
+// up to 32, every activation, loss and initialisation family, full batch and minibatches, with and
+// without momentum. Shared by tests/host/engines/test_cpu_engine and
+// tests/host/engines/test_cuda_engines_gpu, so both engines face the same grid.
 #pragma once
 
 #include <algorithm>
@@ -19,7 +19,9 @@
 
 namespace symbreak {
 
-inline const std::vector<std::string> kRandomGridTasks = {"xor", "and", "parity:3", "parity:5"};
+// moons:24 is a data task: real-valued inputs and a test set of 8 samples.
+inline const std::vector<std::string> kRandomGridTasks = {"xor", "and", "parity:3", "parity:5",
+                                                          "moons:24"};
 
 // Every scheme family of docs/method.md §5.1, bare and in the W/B form.
 inline const std::vector<std::string> kRandomGridSchemes = {

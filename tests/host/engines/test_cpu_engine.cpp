@@ -105,6 +105,12 @@ TEST(CpuEngine, AgreesWithCpuRefOnARandomGridAsSpec9Requires) {
   EXPECT_TRUE(report.passed()) << format_verification(plan, report, "cpu", plan.run.seeds);
   EXPECT_GE(report.overall.exact_required, 150) << "the grid needs symmetric initialisations";
   EXPECT_EQ(report.overall.exact_mismatches, 0);
+  // The data task's test accuracy, measured on the host from the float parameters, agrees with
+  // cpu-ref's on average (8 test samples: one sample is 12.5 points on one network).
+  ASSERT_GT(report.overall.test_measured, 50);
+  EXPECT_LE(std::fabs(report.overall.engine_test_sum - report.overall.reference_test_sum) /
+                static_cast<double>(report.overall.test_measured),
+            0.01);
 
   // The grid must exercise the verdicts, not only agree on all-false.
   const Agreement& o = report.overall;
