@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <map>
 
+#include "host/sweep/shard.hpp"
+
 namespace symbreak {
 namespace {
 
@@ -18,7 +20,8 @@ double seconds_since(Clock::time_point start) {
 }
 
 // Progress on stderr: networks and configurations done of the whole (shard of the) sweep, the
-// throughput measured so far in network-epochs per second, and the time left at that rate. On a
+// throughput measured so far in network-epochs per second, and the time left: the training work
+// still to do (work_between) at the work rate measured so far. On a
 // terminal one line redrawn five times a second; otherwise (a log file, a batch job) a plain line
 // at most every 10 seconds, and one at the end.
 class ProgressReporter {
@@ -27,6 +30,7 @@ class ProgressReporter {
     std::int64_t networks = 0, configs = 0;                // of the whole sweep or shard
     std::int64_t networks_before = 0, configs_before = 0;  // done by an earlier, resumed run
     int epochs = 0;
+    double work = 0.0, work_before = 0.0;  // work_between() of the whole and of the earlier run
   };
 
   ProgressReporter(bool enabled, const Totals& totals)
@@ -36,7 +40,8 @@ class ProgressReporter {
         start_(Clock::now()) {}
 
   // `networks`, `configs`: done by this run.
-  void update(std::int64_t networks, std::int64_t configs, bool final) {
+  // `work`: work_between() of the items this run has done.
+  void update(std::int64_t networks, std::int64_t configs, double work, bool final) {
     if (!enabled_) return;
     const double elapsed = seconds_since(start_);
     if (!final && elapsed - last_ < (tty_ ? 0.2 : 10.0)) return;
@@ -52,9 +57,11 @@ class ProgressReporter {
                     per_second * std::max(totals_.epochs, 1));
     }
     char eta[64] = "";
-    if (!final && per_second > 0.0) {
+    // Time left from the work still to do at the work rate measured so far: networks differ in
+    // cost by orders of magnitude across a grid, so counting networks would mislead.
+    if (!final && work > 0.0 && elapsed > 0.0) {
       std::snprintf(eta, sizeof eta, ", about %.0f s left",
-                    static_cast<double>(totals_.networks - done) / per_second);
+                    std::max(0.0, totals_.work - totals_.work_before - work) / (work / elapsed));
     }
     std::fprintf(
         stderr, "%ssymbreak: %lld/%lld networks (%.1f%%), %lld/%lld configurations%s, %.1f s%s%s",
@@ -74,15 +81,23 @@ class ProgressReporter {
 
 }  // namespace
 
+double work_between(const SweepPlan& plan, std::int64_t first, std::int64_t end) {
+  const std::int64_t seeds = plan.run.seeds;
+  double work = 0.0;
+  // Items are config-major: configuration k holds items k * seeds ... (k + 1) * seeds - 1.
+  for (std::int64_t k = first / seeds; k * seeds < end; ++k) {
+    const std::int64_t count = std::min(end, (k + 1) * seeds) - std::max(first, k * seeds);
+    work += static_cast<double>(count) * config_work(plan, plan.configs[k]);
+  }
+  return work;
+}
+
 std::int64_t default_chunk_items(const SweepPlan& plan) {
   // About 2e8 multiply-adds per chunk: a fraction of a second on a few cores for cpu-ref.
   constexpr double kChunkWork = 2e8;
   double max_cost = 1.0;
-  for (const Config& c : plan.configs) {
-    const double cost = (plan.run.epochs + 1.0) * plan.task_of(c).samples *
-                        static_cast<double>(plan.shape_of(c).parameter_count());
-    max_cost = std::max(max_cost, cost);
-  }
+  for (const Config& c : plan.configs)
+    max_cost = std::max(max_cost, config_work(plan, c));
   const auto items = static_cast<std::int64_t>(kChunkWork / max_cost);
   return std::clamp<std::int64_t>(items, 16, 1 << 16);
 }
@@ -99,7 +114,10 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
   totals.configs = totals.networks / plan.run.seeds;
   totals.configs_before = totals.networks_before / plan.run.seeds;
   totals.epochs = plan.run.epochs;
+  totals.work = work_between(plan, options.range_first_item, end);
+  totals.work_before = work_between(plan, options.range_first_item, options.first_item);
   ProgressReporter progress(options.progress, totals);
+  double work_done = 0.0;
   std::map<std::int64_t, ConfigAccumulator> open;  // configurations with replicates still to come
   SweepOutcome outcome;
   std::vector<WorkItem> items;
@@ -134,10 +152,11 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
       }
     }
     outcome.networks_done += count;
+    work_done += work_between(plan, first, first + count);
     observer.chunk_done();
-    progress.update(outcome.networks_done, outcome.configs_done, false);
+    progress.update(outcome.networks_done, outcome.configs_done, work_done, false);
   }
-  progress.update(outcome.networks_done, outcome.configs_done, true);
+  progress.update(outcome.networks_done, outcome.configs_done, work_done, true);
   outcome.seconds = seconds_since(start);
   return outcome;
 }

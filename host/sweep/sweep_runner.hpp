@@ -51,6 +51,11 @@ struct SweepOutcome {
 // Items per chunk so that one chunk is a fraction of a second to a few seconds of CPU work.
 std::int64_t default_chunk_items(const SweepPlan& plan);
 
+// The training work of items [first, end) in multiply-adds, estimated as (epochs + 1) x samples x
+// parameters per network: what the progress line's time left is measured in, so that a sweep
+// whose cheap configurations come first does not promise an early end.
+double work_between(const SweepPlan& plan, std::int64_t first, std::int64_t end);
+
 SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& observer,
                        const RunnerOptions& options);
 

@@ -1,5 +1,6 @@
 // Tests host/sweep/shard: `--shard i/N` parses only i/N with 0 <= i < N, and the N parts are
-// contiguous, cover every configuration once, and are balanced by training work.
+// contiguous, cover every configuration once, and are balanced by training work; work_between
+// (sweep_runner), the progress line's measure of work.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "host/config/usage_error.hpp"
 #include "host/sweep/shard.hpp"
 #include "host/sweep/sweep_grid.hpp"
+#include "host/sweep/sweep_runner.hpp"
 
 namespace symbreak {
 namespace {
@@ -58,6 +60,29 @@ TEST(Shard, PartsAreContiguousCompleteAndBalancedByWork) {
     }
     EXPECT_EQ(next, configs) << "every configuration is in a shard";
   }
+}
+
+// The progress line's time left is measured in this work, not in networks: any split of the
+// items adds up to the whole, and a configuration's share is its replicates times its network's
+// work (width 64 costs about 28 times width 2 here).
+TEST(WorkBetween, SplitsAddUpAndWeighEachConfigurationByItsWork) {
+  const SweepPlan plan = uneven_plan();
+  const std::int64_t seeds = plan.run.seeds, items = plan.item_count();
+  const double whole = work_between(plan, 0, items);
+  double by_config = 0.0;
+  for (const Config& c : plan.configs)
+    by_config += static_cast<double>(seeds) * config_work(plan, c);
+  EXPECT_DOUBLE_EQ(whole, by_config);
+  for (const std::int64_t cut : {std::int64_t{1}, seeds - 1, seeds, seeds + 3, items - 1})
+    EXPECT_DOUBLE_EQ(work_between(plan, 0, cut) + work_between(plan, cut, items), whole) << cut;
+  EXPECT_DOUBLE_EQ(work_between(plan, 3, 7), 4.0 * config_work(plan, plan.configs[0]));
+  EXPECT_EQ(work_between(plan, 5, 5), 0.0);
+  const auto work_at_width = [&](int width) {
+    const auto c = std::find_if(plan.configs.begin(), plan.configs.end(),
+                                [&](const Config& x) { return x.width == width; });
+    return config_work(plan, *c);
+  };
+  EXPECT_GT(work_at_width(64), 20.0 * work_at_width(2));
 }
 
 }  // namespace
