@@ -132,9 +132,11 @@ inline Running start_symbreak(const std::vector<std::string>& args, const TempDi
   return r;
 }
 
+// Under the sanitizers a sweep runs several times slower; the default patience grows with it.
+constexpr std::chrono::seconds kDefaultPatience{kAddressSanitizer ? 300 : 60};
+
 // Waits for the child to end (killing it after `timeout`, a test failure) and collects its output.
-inline Outcome wait_symbreak(const Running& r,
-                             std::chrono::seconds timeout = std::chrono::seconds(60)) {
+inline Outcome wait_symbreak(const Running& r, std::chrono::seconds timeout = kDefaultPatience) {
   Outcome o;
   int wstatus = 0;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
