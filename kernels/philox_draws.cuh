@@ -49,16 +49,19 @@ SYMBREAK_HD inline double symmetric_unit(DrawKey key, DrawSite site) {
   return static_cast<double>(numerator) * 0x1p-52;
 }
 
-// A standard normal number by Box-Muller from 53-bit uniforms. `attempt` > 0 gives the redraws
-// of trunc-normal; attempt 0 is shared by every Gaussian scheme.
-SYMBREAK_HD inline double standard_normal(DrawKey key, DrawSite site, std::uint32_t attempt = 0) {
-  const auto w = philox_words(key, site, attempt);
+// A standard normal number by Box-Muller from the 53-bit uniforms of one Philox draw.
+SYMBREAK_HD inline double box_muller(const r123::Philox4x32::ctr_type& w) {
   const std::uint64_t m1 = (static_cast<std::uint64_t>(w[0]) << 21) | (w[1] >> 11);
   const std::uint64_t m2 = (static_cast<std::uint64_t>(w[2]) << 21) | (w[3] >> 11);
   const double u1 = static_cast<double>(m1 + 1) * 0x1p-53;  // (0, 1]: log is finite
   const double u2 = static_cast<double>(m2) * 0x1p-53;      // [0, 1)
   constexpr double two_pi = 6.283185307179586476925286766559;
   return sqrt(-2.0 * log(u1)) * cos(two_pi * u2);
+}
+
+// `attempt` > 0 gives the redraws of trunc-normal; attempt 0 is shared by every Gaussian scheme.
+SYMBREAK_HD inline double standard_normal(DrawKey key, DrawSite site, std::uint32_t attempt = 0) {
+  return box_muller(philox_words(key, site, attempt));
 }
 
 }  // namespace symbreak

@@ -5,10 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "host/config/init_scheme_names.hpp"
 #include "kernels/activation.cuh"
 #include "kernels/loss.cuh"
 #include "kernels/network_shape.cuh"
-#include "host/config/init_scheme_names.hpp"
+#include "kernels/optimizer.cuh"
 
 namespace symbreak {
 
@@ -23,6 +24,11 @@ struct Config {
   double lr = 0.5;
   double momentum = 0.0;
   int batch = 0;  // 0 = full batch
+  // What else might break the symmetry (docs/method.md §4.1); the defaults are plain SGD.
+  Optimizer optimizer = Optimizer::sgd;
+  double weight_decay = 0.0;  // coupled L2: g <- g + weight_decay * theta
+  double dropout = 0.0;       // 0 <= p < 1, hidden layers, training only
+  double grad_noise = 0.0;    // sigma of N(0, sigma^2) added to every gradient
 };
 
 struct RunSettings {
