@@ -5,9 +5,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "kernels/init_params.cuh"
-#include "host/sweep/parallel_for.hpp"
 #include "host/engines/test_set_evaluation.hpp"
+#include "host/sweep/parallel_for.hpp"
+#include "kernels/breaker_draws.cuh"
+#include "kernels/init_params.cuh"
 
 namespace symbreak {
 namespace {
@@ -76,6 +77,15 @@ TrainJob make_train_job(const SweepPlan& plan, const Config& c) {
   job.loss = c.loss;
   job.lr = static_cast<float>(c.lr);
   job.momentum = static_cast<float>(c.momentum);
+  job.optimizer = c.optimizer;
+  job.weight_decay = static_cast<float>(c.weight_decay);
+  job.dropout = static_cast<float>(c.dropout);
+  if (c.dropout > 0.0) {
+    job.dropout_scale = static_cast<float>(1.0 / (1.0 - c.dropout));
+    job.dropout_threshold = dropout_threshold(c.dropout);
+  }
+  job.grad_noise = c.grad_noise;
+  job.seed = plan.run.seed;
   return job;
 }
 
@@ -101,14 +111,16 @@ std::string kernel_name(const KernelChoice& choice) {
 double network_bytes(const TrainJob& job, const KernelChoice& choice) {
   const NetworkShape& s = job.shape;
   const double params = static_cast<double>(s.parameter_count());
-  // params, velocity, initial copy and gradient as floats, the double scratch of initialisation,
-  // and the metrics scratch.
-  double bytes = params * (4.0 * 4.0 + 8.0) + 12.0 * s.width + 64.0;
+  // params, velocity, initial copy and gradient as floats (and Adam's second moment), the double
+  // scratch of initialisation, and the metrics scratch.
+  const double arrays = job.optimizer == Optimizer::adam ? 5.0 : 4.0;
+  double bytes = params * (arrays * 4.0 + 8.0) + 12.0 * s.width + 64.0;
   if (choice.kind == KernelKind::layered) {
     double units = 0.0;
     for (int l = 1; l <= s.layers(); ++l)
       units += s.units(l);
-    bytes += 3.0 * 4.0 * units * job.batch;  // z, a and delta for a batch
+    // z, a and delta for a batch, and the dropout masks
+    bytes += (job.dropout > 0.0f ? 4.0 : 3.0) * 4.0 * units * job.batch;
   }
   return bytes;
 }
