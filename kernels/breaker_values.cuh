@@ -13,6 +13,22 @@
 
 namespace symbreak {
 
+// The options of docs/method.md §4.1 as a TrainJob carries them (host only).
+inline void set_breakers(TrainJob& job, Optimizer optimizer, double weight_decay, double dropout,
+                         double grad_noise, std::uint32_t seed) {
+  job.optimizer = optimizer;
+  job.weight_decay = static_cast<float>(weight_decay);
+  job.dropout = static_cast<float>(dropout);
+  job.dropout_scale = 1.0f;
+  job.dropout_threshold = 0;
+  if (dropout > 0.0) {
+    job.dropout_scale = static_cast<float>(1.0 / (1.0 - dropout));
+    job.dropout_threshold = dropout_threshold(dropout);
+  }
+  job.grad_noise = grad_noise;
+  job.seed = seed;
+}
+
 SYMBREAK_HD inline float dropout_multiplier(const TrainJob& job, std::uint32_t replicate,
                                             BreakerSite site) {
   return dropout_keeps(DrawKey{job.seed, replicate}, site, job.dropout_threshold)

@@ -7,7 +7,7 @@
 
 #include "host/engines/test_set_evaluation.hpp"
 #include "host/sweep/parallel_for.hpp"
-#include "kernels/breaker_draws.cuh"
+#include "kernels/breaker_values.cuh"
 #include "kernels/init_params.cuh"
 
 namespace symbreak {
@@ -77,15 +77,7 @@ TrainJob make_train_job(const SweepPlan& plan, const Config& c) {
   job.loss = c.loss;
   job.lr = static_cast<float>(c.lr);
   job.momentum = static_cast<float>(c.momentum);
-  job.optimizer = c.optimizer;
-  job.weight_decay = static_cast<float>(c.weight_decay);
-  job.dropout = static_cast<float>(c.dropout);
-  if (c.dropout > 0.0) {
-    job.dropout_scale = static_cast<float>(1.0 / (1.0 - c.dropout));
-    job.dropout_threshold = dropout_threshold(c.dropout);
-  }
-  job.grad_noise = c.grad_noise;
-  job.seed = plan.run.seed;
+  set_breakers(job, c.optimizer, c.weight_decay, c.dropout, c.grad_noise, plan.run.seed);
   return job;
 }
 
