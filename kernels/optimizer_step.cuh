@@ -1,6 +1,6 @@
 // One parameter's update (docs/method.md §4 and §4.1), shared by every kernel and the cpu engine:
-// the batch-mean gradient g, then coupled weight decay g <- g + λθ, then gradient noise g <- g + ξ,
-// then the optimiser's step with PyTorch's definitions:
+// the batch-mean gradient g, then gradient noise g <- g + ξ, then coupled weight decay
+// g <- g + λθ, then the optimiser's step with PyTorch's definitions:
 //   sgd        θ <- θ - η g
 //   momentum   v <- μ v + g;  θ <- θ - η v                       (torch.optim.SGD, momentum μ)
 //   adam       m <- β1 m + (1-β1) g;  v <- β2 v + (1-β2) g²;
@@ -89,8 +89,8 @@ template <UpdateRule RULE, class Real>
 SYMBREAK_HD inline void optimizer_step(Real& theta, Real& s1, Real& s2, Real grad_sum, Real noise,
                                        const UpdateScalars& k) {
   Real g = grad_sum * k.inv_count;
-  if (k.decay) g = g + k.weight_decay * theta;
   if (k.noisy) g = g + noise;
+  if (k.decay) g = g + k.weight_decay * theta;
   if constexpr (RULE == UpdateRule::sgd) {
     theta -= k.lr * g;
   } else if constexpr (RULE == UpdateRule::momentum) {

@@ -30,8 +30,8 @@
 
 #include "host/config/activation_loss_names.hpp"
 #include "host/config/config.hpp"
-#include "host/engines/cpu_reference.hpp"
 #include "host/config/task.hpp"
+#include "host/engines/cpu_reference.hpp"
 #include "kernels/breaker_values.cuh"
 #include "kernels/train_job.cuh"
 

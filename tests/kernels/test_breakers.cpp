@@ -151,7 +151,7 @@ DoubleNetwork train_double(const TrainingCase& c, std::uint32_t replicate, int e
             const std::int64_t k =
                 bias ? s.bias_offset(l) + i
                      : s.weight_offset(l) + static_cast<std::int64_t>(i) * fan_in + j;
-            double grad = g[k] / count + c.weight_decay * r.params[k];
+            double grad = g[k] / count;
             if (c.grad_noise != 0.0) {
               const BreakerSite site{static_cast<std::uint32_t>(step), 0u,
                                      static_cast<std::uint32_t>(l),
@@ -161,6 +161,7 @@ DoubleNetwork train_double(const TrainingCase& c, std::uint32_t replicate, int e
                                      bias ? BreakerStream::bias_noise : BreakerStream::weight_noise,
                                      site);
             }
+            grad += c.weight_decay * r.params[k];
             const double lr = c.lr;
             switch (c.optimizer) {
               case Optimizer::sgd:
