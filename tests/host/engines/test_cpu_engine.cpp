@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "../random_config_grid.hpp"
-#include "../sweep_collector.hpp"
 #include "host/engines/cpu_reference.hpp"
 #include "host/engines/float_engine.hpp"
 #include "host/sweep/sweep_runner.hpp"
 #include "host/verify/verification.hpp"
+#include "../random_config_grid.hpp"
+#include "../sweep_collector.hpp"
 
 namespace symbreak {
 namespace {

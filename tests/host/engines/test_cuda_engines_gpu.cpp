@@ -14,15 +14,15 @@
 #include <string>
 #include <vector>
 
-#include "../random_config_grid.hpp"
 #include "host/engines/cpu_engine.hpp"
 #include "host/engines/cpu_reference.hpp"
 #include "host/engines/cuda_devices.hpp"
 #include "host/engines/cuda_engine.hpp"
+#include "host/verify/exact_comparison.hpp"
 #include "host/sweep/sweep_grid.hpp"
 #include "host/sweep/sweep_runner.hpp"
-#include "host/verify/exact_comparison.hpp"
 #include "host/verify/verification.hpp"
+#include "../random_config_grid.hpp"
 
 namespace symbreak {
 namespace {
