@@ -5,11 +5,11 @@
 
 #include "cuda_check.cuh"
 
-#define CUBLAS_CHECK(call)                                                                   \
-  do {                                                                                       \
-    const cublasStatus_t symbreak_status_ = (call);                                          \
-    if (symbreak_status_ != CUBLAS_STATUS_SUCCESS) {                                         \
-      ::symbreak::throw_cuda_error(cublasGetStatusString(symbreak_status_), #call, __FILE__, \
-                                   __LINE__);                                                \
-    }                                                                                        \
+#define CUBLAS_CHECK(call)                                                                     \
+  do {                                                                                         \
+    const cublasStatus_t symbreak_status_ = (call);                                            \
+    if (symbreak_status_ != CUBLAS_STATUS_SUCCESS) {                                           \
+      ::symbreak::throw_cuda_error(cublasGetStatusString(symbreak_status_), #call, __FILE__,   \
+                                   __LINE__);                                                  \
+    }                                                                                          \
   } while (0)

@@ -1,8 +1,7 @@
 // docs/method.md §6 per network on final float parameters, for the float engines: distinct neurons
 // D_l per hidden layer with the tolerance rule, frozen (weights bit-for-bit unchanged) and
 // finiteness. One thread measures one network; the kernel in metrics.cu and the cpu engine call the
-// same code. cpu-ref measures its double parameters with its own code
-// (host/engines/reference_metrics.cpp).
+// same code. cpu-ref measures its double parameters with its own code (host/engines/reference_metrics.cpp).
 #pragma once
 
 #include <cmath>

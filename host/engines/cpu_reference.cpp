@@ -6,9 +6,9 @@
 #include <cmath>
 #include <utility>
 
-#include "host/engines/reference_metrics.hpp"
-#include "host/sweep/parallel_for.hpp"
 #include "kernels/init_params.cuh"
+#include "host/sweep/parallel_for.hpp"
+#include "host/engines/reference_metrics.hpp"
 
 namespace symbreak {
 namespace {
