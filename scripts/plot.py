@@ -460,14 +460,18 @@ COUNTERS = {"net_epochs_per_second": "net-epochs per second (networks × epochs 
             "items_per_second": "items per second"}
 
 
-def read_benchmarks(path):
+def read_json(path):
     try:
         with open(path) as f:
-            data = json.load(f)
+            return json.load(f)
     except OSError as e:
         raise InputError(f"cannot read '{path}': {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise InputError(f"'{path}' is not JSON: {e.msg} at line {e.lineno}") from None
+
+
+def read_benchmarks(path):
+    data = read_json(path)
     benchmarks = data.get("benchmarks") if isinstance(data, dict) else None
     if not isinstance(benchmarks, list) or not benchmarks:
         raise InputError(f"'{path}' has no 'benchmarks' list (is it --benchmark_out_format=json?)")
@@ -547,13 +551,7 @@ SCALING_SERIES = {"networks": "networks in the sweep", "width": "hidden width (d
 
 
 def read_scaling(path):
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except OSError as e:
-        raise InputError(f"cannot read '{path}': {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"'{path}' is not JSON: {e.msg} at line {e.lineno}") from None
+    data = read_json(path)
     points = data.get("points") if isinstance(data, dict) else None
     needed = ("series", "value", "kernel", "net_epochs_per_second", "peak_rss_mib")
     if not isinstance(points, list) or not points or \
