@@ -145,6 +145,17 @@ int mpi_size() {
   return size;
 }
 
+int mpi_local_rank() {
+  if (!mpi_active()) return 0;
+  MPI_Comm machine;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &machine),
+        "MPI_Comm_split_type");
+  int rank = 0;
+  MPI_Comm_rank(machine, &rank);
+  MPI_Comm_free(&machine);
+  return rank;
+}
+
 StartMessage mpi_broadcast_start(const StartMessage& from_rank0) {
   if (!mpi_active()) return from_rank0;
   std::int64_t values[3] = {from_rank0.status, from_rank0.first_item, from_rank0.chunk_items};

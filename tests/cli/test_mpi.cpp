@@ -108,6 +108,16 @@ TEST(Mpi, BadInputIsOneLineFromRankZero) {
   EXPECT_EQ(lines, 1u) << r.err;
 }
 
+// Each rank knows its number on its machine, which picks its GPU for the cuda engines.
+TEST(Mpi, EachRankKnowsItsLocalRank) {
+  if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
+  const TempDir capture;
+  const Outcome r = run_mpi(2, {"devices"}, capture);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* rank : {"rank 0 of 2, local rank 0", "rank 1 of 2, local rank 1"})
+    EXPECT_NE(r.out.find(rank), std::string::npos) << r.out;
+}
+
 TEST(Mpi, TheTableSaysHowManyRanksRan) {
   if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
   const TempDir capture;
