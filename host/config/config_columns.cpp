@@ -22,6 +22,12 @@ const std::vector<ConfigColumn>& config_columns() {
       {"momentum", [](const SweepPlan&, const Config& c) { return format_number(c.momentum); }},
       {"batch", [](const SweepPlan&, const Config& c) { return std::to_string(c.batch); }},
       {"epochs", [](const SweepPlan& p, const Config&) { return std::to_string(p.run.epochs); }},
+      {"optimizer",
+       [](const SweepPlan&, const Config& c) { return std::string(optimizer_name(c.optimizer)); }},
+      {"weight_decay",
+       [](const SweepPlan&, const Config& c) { return format_number(c.weight_decay); }},
+      {"dropout", [](const SweepPlan&, const Config& c) { return format_number(c.dropout); }},
+      {"grad_noise", [](const SweepPlan&, const Config& c) { return format_number(c.grad_noise); }},
   };
   return columns;
 }
