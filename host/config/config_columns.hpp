@@ -24,6 +24,14 @@ const std::vector<ConfigColumn>& config_columns();
 // row (docs/method.md §8.1: later columns never go between earlier ones).
 inline constexpr std::size_t kLeadingConfigColumns = 11;
 
+// True for a breaker column (optimizer ... grad_noise) holding its default, plain SGD's value:
+// what a summary leaves unsaid.
+bool is_plain_default(const ConfigColumn& column, const std::string& value);
+
+// The optimiser and regularisers of a configuration as a person names them: "Adam",
+// "dropout 0.5", "RMSprop with weight decay 0.01 and gradient noise 0.1", or "plain SGD".
+std::string breaker_name(const Config& config);
+
 // The columns whose value differs between configurations of the plan.
 std::vector<ConfigColumn> varying_columns(const SweepPlan& plan);
 
