@@ -109,6 +109,52 @@ TEST(Breakers, CsvFilesCarryThemLastAndTomlCrossesThem) {
   EXPECT_EQ(cells(network_lines[1]).back(), "0.5");
 }
 
+// The breakers' columns at the end of every row change nothing for shards, merge and --resume:
+// merged parts and a resumed sweep equal one process byte for byte, and a resume with another
+// dropout is refused.
+TEST(Breakers, ShardsMergeAndResumeCarryTheirColumns) {
+  const TempDir capture;
+  const TempDir dir;
+  const auto sweep = [&dir](const std::string& out, const std::string& dropouts) {
+    return std::vector<std::string>{"sweep",         "--quiet",
+                                    "--engine",      "cpu-ref",
+                                    "--init",        "const:0.5,zeros",
+                                    "--activation",  "tanh",
+                                    "--optimizer",   "sgd,adam",
+                                    "--dropout",     dropouts,
+                                    "--seeds",       "3",
+                                    "--epochs",      "20",
+                                    "--trace-every", "10",
+                                    "--trace",       dir / ("trace." + out),
+                                    "--out",         dir / out};
+  };
+  ASSERT_EQ(run_symbreak(sweep("whole.csv", "0,0.5"), capture).status, 0);
+  for (const int i : {0, 1}) {
+    std::vector<std::string> args = sweep("part" + std::to_string(i) + ".csv", "0,0.5");
+    args.insert(args.end(), {"--shard", std::to_string(i) + "/2"});
+    ASSERT_EQ(run_symbreak(args, capture).status, 0);
+  }
+  for (const std::string prefix : {"", "trace."}) {
+    const Outcome m = run_symbreak({"merge", dir / (prefix + "merged.csv"),
+                                    dir / (prefix + "part1.csv"), dir / (prefix + "part0.csv")},
+                                   capture);
+    ASSERT_EQ(m.status, 0) << m.err;
+    EXPECT_TRUE(read_file(dir / (prefix + "merged.csv")) == read_file(dir / (prefix + "whole.csv")))
+        << prefix << "merged differs";
+  }
+  std::vector<std::string> resumed = sweep("whole.csv", "0,0.5");
+  resumed.push_back("--resume");
+  const std::string before = read_file(dir / "whole.csv");
+  ASSERT_EQ(run_symbreak(resumed, capture).status, 0);
+  EXPECT_TRUE(read_file(dir / "whole.csv") == before);
+  std::vector<std::string> other = sweep("whole.csv", "0,0.4");
+  other.push_back("--resume");
+  const Outcome refused = run_symbreak(other, capture);
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_TRUE(contains(refused.err, "another sweep")) << refused.err;
+  EXPECT_TRUE(read_file(dir / "whole.csv") == before);
+}
+
 TEST(Breakers, AFloatEngineThatDoesNotTrainThemIsRefused) {
   const TempDir capture;
   const TempDir dir;
