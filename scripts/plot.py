@@ -4,6 +4,7 @@
   scripts/plot.py heatmap    OUT.csv     init x activation: solved_heatmap, broken_heatmap
   scripts/plot.py trace      TRACE.csv   mean D_l/H and solved fraction by epoch: trace_curves
   scripts/plot.py lr-scale   OUT.csv     learning rate x init scale: lr_scale_heatmap
+  scripts/plot.py breakers   OUT.csv     optimiser or regulariser x init: breakers_heatmap
   scripts/plot.py throughput BENCH.json  bars per benchmark: throughput
   scripts/plot.py scaling    SCALING.json cost against networks, width, samples: scaling
   each with [--dir DIR] [--prefix P] [--size WIDTHxHEIGHT] [--formats png,svg,pdf]
@@ -43,11 +44,16 @@ EXIT_BAD_INPUT = 1
 MAX_FACETS = 6
 
 # The columns that identify a configuration (docs/method.md §7), in the CSV's order.
+# The optimiser and regularisers (docs/method.md §4.1) come last in the CSV; files written before
+# them lack these columns.
 KEY_COLUMNS = ["task", "depth", "width", "activation", "init", "bias_init", "loss", "lr",
-               "momentum", "batch", "epochs"]
+               "momentum", "batch", "epochs", "optimizer", "weight_decay", "dropout", "grad_noise"]
+BREAKER_COLUMNS = ["optimizer", "weight_decay", "dropout", "grad_noise"]
 COLUMN_LABELS = {"task": "task", "depth": "depth", "width": "width", "activation": "activation",
                  "init": "init", "bias_init": "bias", "loss": "loss", "lr": "lr",
-                 "momentum": "momentum", "batch": "batch", "epochs": "epochs"}
+                 "momentum": "momentum", "batch": "batch", "epochs": "epochs",
+                 "optimizer": "optimizer", "weight_decay": "weight decay", "dropout": "dropout",
+                 "grad_noise": "gradient noise"}
 
 # Okabe & Ito (2008): eight colours told apart with every common colour-vision deficiency; the
 # yellow, faint on white, comes last.
@@ -206,6 +212,8 @@ def context(rows, skip):
         if column in skip or column not in rows[0] or len(distinct(rows, column)) != 1:
             continue
         value = rows[0][column]
+        if column in BREAKER_COLUMNS and value in ("sgd", "0"):
+            continue  # plain SGD goes without saying
         if column == "task":
             parts.append(value)
         elif column == "batch":
@@ -339,6 +347,84 @@ def command_heatmap(args):
     rows = read_csv(args.csv, needed, "the init x activation heatmap (a --out CSV)", args.where)
     plot_rate_heatmap(rows, args.csv, "solved", "viridis", args)
     plot_rate_heatmap(rows, args.csv, "broken", "cividis", args)
+
+
+# --- (b') optimiser or regulariser x init heatmaps ---------------------------------------------
+
+OPTIMIZER_NAMES = {"sgd": "", "adam": "Adam", "rmsprop": "RMSprop"}
+
+
+def breaker_label(row):
+    """'Adam', 'dropout 0.5', 'RMSprop + weight decay 0.01', or 'plain SGD'."""
+    parts = [OPTIMIZER_NAMES.get(row["optimizer"], row["optimizer"])]
+    for column in ("weight_decay", "dropout", "grad_noise"):
+        if float(row[column]) != 0.0:
+            parts.append(f"{COLUMN_LABELS[column]} {row[column]}")
+    parts = [p for p in parts if p]
+    return " + ".join(parts) if parts else "plain SGD"
+
+
+def breaker_count(row):
+    return ((row["optimizer"] != "sgd") + sum(float(row[c]) != 0.0
+                                              for c in ("weight_decay", "dropout", "grad_noise")))
+
+
+def command_breakers(args):
+    """Rows: what the networks were trained with; columns: init (x activation when it varies);
+    two panels: broken rate and solved rate."""
+    needed = ["init", "activation", "n"] + BREAKER_COLUMNS + [
+        f"{m}_{e}" for m in ("solved", "broken") for e in ("rate", "lo", "hi")]
+    rows = read_csv(args.csv, needed, "the breakers heatmap (a --out CSV with the optimizer, "
+                    "weight_decay, dropout and grad_noise columns)", args.where)
+    if len({breaker_label(r) for r in rows}) > 8:
+        # Crossed breakers give too many rows to read: show each one alone beside plain SGD.
+        single = [r for r in rows if breaker_count(r) <= 1]
+        print("plot.py: note: showing each optimiser and regulariser alone; combinations left "
+              "out", file=sys.stderr)
+        rows = single
+    by_activation = len(distinct(rows, "activation")) > 1
+    shown = shown_columns(rows, "init", "activation", *BREAKER_COLUMNS)
+    others = [c for c in KEY_COLUMNS if c not in shown and c in rows[0]]
+    rows, picked = hold_first(rows, others)
+    # Plain SGD first, then the optimisers, then the regularisers, each in ascending strength.
+    order = sorted(rows, key=lambda r: (
+        breaker_count(r), list(OPTIMIZER_NAMES).index(r["optimizer"])
+        if r["optimizer"] in OPTIMIZER_NAMES else 9,
+        [-float(r[c]) == 0.0 for c in ("weight_decay", "dropout", "grad_noise")],
+        [float(r[c]) for c in ("weight_decay", "dropout", "grad_noise")]))
+    row_labels = []
+    for r in order:
+        if breaker_label(r) not in row_labels:
+            row_labels.append(breaker_label(r))
+    column_keys = []
+    for r in rows:
+        key = (r["init"], r["activation"]) if by_activation else (r["init"],)
+        if key not in column_keys:
+            column_keys.append(key)
+    column_labels = ["\n".join(k) for k in column_keys]
+    fig, axes = plt.subplots(2, 1, squeeze=False, layout="constrained",
+                             figsize=(args.size[0] / 100, args.size[1] / 100), dpi=100)
+    font = annotation_size(2 * len(column_keys) / 3, len(row_labels))
+    for ax, metric, cmap_name in zip(axes[:, 0], ("broken", "solved"), ("cividis", "viridis")):
+        cmap = matplotlib.colormaps[cmap_name].copy()
+        cmap.set_bad("#dddddd")
+        cells = {}
+        for r in rows:
+            key = (r["init"], r["activation"]) if by_activation else (r["init"],)
+            cell = (row_labels.index(breaker_label(r)), column_keys.index(key))
+            if cell not in cells:
+                cells[cell] = tuple(number(r, f"{metric}_{end}", args.csv)
+                                    for end in ("rate", "lo", "hi"))
+        image = rate_heatmap(ax, cells, row_labels, column_labels, cmap, font)
+        ax.tick_params(axis="x", labelsize=min(14, max(8, 88 // len(column_keys))))
+        ax.set_title({"broken": "broken: every hidden neuron ends distinct",
+                      "solved": "solved: every sample classified correctly"}[metric])
+        rate_colorbar(fig, image, [ax], f"{metric} rate")
+    networks = "/".join(distinct(rows, "n"))
+    fig.suptitle("What breaks the symmetry: optimisers and regularisers x initialisations\n"
+                 + subtitle(rows, shown, picked,
+                            f"{networks} networks per cell; cell: rate [95% Wilson interval]"))
+    return save(fig, args, "breakers_heatmap")
 
 
 # --- (b) curves over epochs from a trace ------------------------------------------------------
@@ -649,6 +735,8 @@ def parse_arguments(argv):
             ("heatmap", "csv", command_heatmap, "init x activation heatmaps from --out CSV"),
             ("trace", "csv", command_trace, "curves over epochs from a --trace CSV"),
             ("lr-scale", "csv", command_lr_scale, "lr x init scale heatmap from --out CSV"),
+            ("breakers", "csv", command_breakers,
+             "optimiser or regulariser x init heatmap (broken and solved) from --out CSV"),
             ("throughput", "json", command_throughput, "bars from Google Benchmark JSON"),
             ("scaling", "json", command_scaling,
              "throughput and memory against size from measure-scaling.py JSON")):
