@@ -56,7 +56,8 @@ struct CublasProducts {
     exec.run(static_cast<long long>(b.networks) * count * rows, DerivativeOp<>{b, l - 1, count});
   }
 
-  void update(const LayeredBatch& b, int l, int first, int count, long long step) const {
+  void update(const LayeredBatch& b, int l, int first, int count, long long step,
+              const UpdateScalars& k) const {
     const NetworkShape& s = b.job.shape;
     const int rows = s.units(l), cols = s.units(l - 1);
     const float one = 1.0f, zero = 0.0f;
@@ -68,7 +69,7 @@ struct CublasProducts {
         b.delta + b.layer_block(l), rows, static_cast<long long>(b.capacity) * rows, &zero,
         b.grad + s.weight_offset(l), cols, b.parameter_count(), b.networks));
     exec.run(static_cast<long long>(b.networks) * rows * (cols + 1),
-             GradientUpdateOp<>{b, l, first, count, step});
+             GradientUpdateOp<>{b, l, first, count, step, k});
   }
 };
 

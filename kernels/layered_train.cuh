@@ -31,10 +31,11 @@ struct CustomProducts {
              BackwardDeltaOp<Real>{b, l, count});
   }
   template <class Real>
-  void update(const LayeredBatchOf<Real>& b, int l, int first, int count, long long step) const {
+  void update(const LayeredBatchOf<Real>& b, int l, int first, int count, long long step,
+              const UpdateScalars& k) const {
     exec.run(
         static_cast<long long>(b.networks) * b.job.shape.units(l) * (b.job.shape.units(l - 1) + 1),
-        Rank1UpdateOp<Real>{b, l, first, count, step});
+        Rank1UpdateOp<Real>{b, l, first, count, step, k});
   }
 };
 
@@ -74,8 +75,10 @@ void layered_train(const Exec& exec, const Products& products, const LayeredBatc
       exec.run(static_cast<long long>(b.networks) * count, OutputDeltaOp<Real>{b, first, count});
       for (int l = layers; l >= 2; --l)
         products.backward(b, l, count);
+      // The update's scalars once, on the host: the same float operations on every device.
+      const UpdateScalars k = update_scalars(b.job, count, step);
       for (int l = 1; l <= layers; ++l)
-        products.update(b, l, first, count, step);
+        products.update(b, l, first, count, step, k);
     }
     if (evaluate_in_training_pass) {
       exec.run(b.networks, FinishEvaluationOp<Real>{b, epoch, false});

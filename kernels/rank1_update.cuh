@@ -30,12 +30,12 @@ SYMBREAK_HD inline Real outer_product_sum(const LayeredBatchOf<Real>& b, int l, 
   return sum;
 }
 
-// Parameter (i, j) of layer l of network `net` (flat index `index`) at update `step`.
+// Parameter (i, j) of layer l of network `net` (flat index `index`) at update `step`, whose
+// scalars (update_scalars, computed once per update by the caller) are k.
 template <class Real>
 SYMBREAK_HD inline void update_parameter(const LayeredBatchOf<Real>& b, long long index,
-                                         Real grad_sum, int count, long long step, int l, int net,
-                                         int i, int j) {
-  const UpdateScalars k = update_scalars(b.job, count, step);
+                                         Real grad_sum, const UpdateScalars& k, long long step,
+                                         int l, int net, int i, int j) {
   Real noise = 0.0f;
   if (k.noisy) {
     noise = parameter_noise(b.job, b.replicate[net], step, l, i, j, b.job.shape.units(l - 1));
@@ -78,13 +78,14 @@ struct Rank1UpdateOp {
   int first;
   int count;
   long long step;
+  UpdateScalars k;  // update_scalars(b.job, count, step)
 
   SYMBREAK_HD void operator()(long long idx) const {
     const ParameterCoordinates c =
         parameter_coordinates(idx, b.job.shape.units(l), b.job.shape.units(l - 1));
     update_parameter(b, layer_parameter_index(b, l, c.net, c.i, c.j),
-                     outer_product_sum(b, l, c.net, first, count, c.i, c.j), count, step, l, c.net,
-                     c.i, c.j);
+                     outer_product_sum(b, l, c.net, first, count, c.i, c.j), k, step, l, c.net, c.i,
+                     c.j);
   }
 };
 
@@ -97,6 +98,7 @@ struct GradientUpdateOp {
   int first;
   int count;
   long long step;
+  UpdateScalars k;  // update_scalars(b.job, count, step)
 
   SYMBREAK_HD void operator()(long long idx) const {
     const int fan_in = b.job.shape.units(l - 1);
@@ -104,7 +106,7 @@ struct GradientUpdateOp {
     const long long index = layer_parameter_index(b, l, c.net, c.i, c.j);
     const Real grad_sum =
         c.j < fan_in ? b.grad[index] : outer_product_sum(b, l, c.net, first, count, c.i, c.j);
-    update_parameter(b, index, grad_sum, count, step, l, c.net, c.i, c.j);
+    update_parameter(b, index, grad_sum, k, step, l, c.net, c.i, c.j);
   }
 };
 
