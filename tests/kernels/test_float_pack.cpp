@@ -85,6 +85,12 @@ TEST(FloatPack, ExpLanesAreTheScalarBits) {
                      [](float x) { return exp_pair(x).lo; }, "exp_pair.lo");
 }
 
+// Adam's and RMSprop's square root (optimizer_step.cuh), negative inputs (NaN) included.
+TEST(FloatPack, SqrtLanesAreTheScalarBits) {
+  expect_lanes_match([](const FloatPack& x) { return sqrt_f(x); },
+                     [](float x) { return sqrt_f(x); }, "sqrt_f");
+}
+
 TEST(FloatPack, Log1pLanesAreTheScalarBits) {
   expect_lanes_match([](const FloatPack& x) { return log1p_f(x); },
                      [](float x) { return log1p_f(x); }, "log1p_f");
