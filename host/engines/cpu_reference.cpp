@@ -265,13 +265,14 @@ TracePoint trace_point(int epoch, const Evaluation& e, int samples, const Networ
   NetworkResult r;
   r.distinct = std::move(distinct);
   r.diverged = !std::isfinite(e.loss) || !all_finite(params);
-  set_symmetry_verdicts(r, shape.width);
-  double fraction = 0.0;
-  for (const int d : r.distinct)
-    fraction += static_cast<double>(d) / shape.width;
-  return TracePoint{
-      epoch,       e.loss,    !r.diverged && e.correct == samples, fraction / shape.depth, r.broken,
-      r.collapsed, r.diverged};
+  set_symmetry_verdicts(r, shape);
+  return TracePoint{epoch,
+                    e.loss,
+                    !r.diverged && e.correct == samples,
+                    distinct_fraction(r.distinct, shape),
+                    r.broken,
+                    r.collapsed,
+                    r.diverged};
 }
 
 bool every_layer_split(std::span<const int> distinct) {
@@ -346,7 +347,7 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
   result.diverged = !std::isfinite(last.loss) || !all_finite(params);
   result.solved = !result.diverged && last.correct == n;
   result.distinct = distinct_neurons(shape, params, run.tol);
-  set_symmetry_verdicts(result, shape.width);
+  set_symmetry_verdicts(result, shape);
   result.frozen = !result.diverged && weights_unchanged(shape, params, initial);
   if (task.has_test_set()) {
     // Training never sees the test set: it is measured once, on the final parameters.
