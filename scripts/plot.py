@@ -6,11 +6,13 @@
   scripts/plot.py lr-scale   OUT.csv     learning rate x init scale: lr_scale_heatmap
   scripts/plot.py breakers   OUT.csv     optimiser or regulariser x init: breakers_heatmap
   scripts/plot.py throughput BENCH.json  bars per benchmark: throughput
+  scripts/plot.py scaling    SCALING.json cost against networks, width, samples: scaling
   each with [--dir DIR] [--prefix P] [--size WIDTHxHEIGHT] [--formats png,svg,pdf]
   and, for the CSVs, [--where COLUMN=VALUE,...] to draw only the rows with those values
 
 OUT.csv is `symbreak sweep --out`, TRACE.csv is `--trace`, BENCH.json is a benchmark's
-`--benchmark_out=F.json --benchmark_out_format=json`. Each figure is NAME.png and NAME.svg
+`--benchmark_out=F.json --benchmark_out_format=json`, SCALING.json is
+`scripts/measure-scaling.py --out`. Each figure is NAME.png and NAME.svg
 (--formats), 1600x900 pixels (a 16:9 slide) unless --size says otherwise; --prefix goes before NAME.
 Grid columns the figure does not show are faceted (at most six panels) or, beyond that, held at
 their first value; the title says which. Bad input: one line on stderr, exit status 1.
@@ -544,14 +546,18 @@ COUNTERS = {"net_epochs_per_second": "net-epochs per second (networks × epochs 
             "items_per_second": "items per second"}
 
 
-def read_benchmarks(path):
+def read_json(path):
     try:
         with open(path) as f:
-            data = json.load(f)
+            return json.load(f)
     except OSError as e:
         raise InputError(f"cannot read '{path}': {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise InputError(f"'{path}' is not JSON: {e.msg} at line {e.lineno}") from None
+
+
+def read_benchmarks(path):
+    data = read_json(path)
     benchmarks = data.get("benchmarks") if isinstance(data, dict) else None
     if not isinstance(benchmarks, list) or not benchmarks:
         raise InputError(f"'{path}' has no 'benchmarks' list (is it --benchmark_out_format=json?)")
@@ -624,6 +630,74 @@ def command_throughput(args):
     save(fig, args, "throughput")
 
 
+# --- (e) how cost grows, from scripts/measure-scaling.py --------------------------------------
+
+SCALING_SERIES = {"networks": "networks in the sweep", "width": "hidden width (depth 1, xor)",
+                  "samples": "samples per epoch (parity:2 ... parity:8, width 8)"}
+
+
+def read_scaling(path):
+    data = read_json(path)
+    points = data.get("points") if isinstance(data, dict) else None
+    needed = ("series", "value", "kernel", "net_epochs_per_second", "peak_rss_mib")
+    if not isinstance(points, list) or not points or \
+            any(not isinstance(p, dict) or any(k not in p for k in needed) for p in points):
+        raise InputError(f"'{path}' has no 'points' list with {', '.join(needed)} "
+                         "(is it scripts/measure-scaling.py --out?)")
+    missing = [s for s in SCALING_SERIES if not any(p["series"] == s for p in points)]
+    if missing:
+        raise InputError(f"'{path}' has no points of the series {', '.join(missing)}")
+    return data.get("machine", {}), points
+
+
+# One colour and marker per kind of kernel, the same in every panel.
+KERNEL_FAMILIES = ["fused-thread", "fused-warp", "layered"]
+
+
+def kernel_family(kernel):
+    """fused-thread<d1,w8,i2> -> fused-thread: the marker says which kind of kernel ran."""
+    return kernel.split("<", 1)[0]
+
+
+def draw_scaling_series(ax, points, series, key, label):
+    chosen = sorted((p for p in points if p["series"] == series), key=lambda p: p["value"])
+    x = [p["value"] for p in chosen]
+    ax.plot(x, [p[key] for p in chosen], color="0.6", zorder=1)
+    families = list(dict.fromkeys(kernel_family(p["kernel"]) for p in chosen))
+    for family in families:
+        k = KERNEL_FAMILIES.index(family) if family in KERNEL_FAMILIES else len(KERNEL_FAMILIES)
+        mine = [p for p in chosen if kernel_family(p["kernel"]) == family]
+        ax.scatter([p["value"] for p in mine], [p[key] for p in mine], s=70, zorder=2,
+                   color=OKABE_ITO[k % len(OKABE_ITO)], marker=MARKERS[k % len(MARKERS)],
+                   label=family)
+    ax.set_xscale("log", base=10 if series == "networks" else 2)
+    ax.set_xlabel(SCALING_SERIES[series])
+    ax.set_ylabel(label)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(title="kernel", fontsize=12, title_fontsize=12)
+
+
+def command_scaling(args):
+    machine, points = read_scaling(args.json)
+    fig, axes = plt.subplots(2, 2, layout="constrained", dpi=100,
+                             figsize=(args.size[0] / 100, args.size[1] / 100))
+    rate = "network-epochs per second"
+    draw_scaling_series(axes[0][0], points, "networks", "net_epochs_per_second", rate)
+    draw_scaling_series(axes[0][1], points, "networks", "peak_rss_mib", "peak resident memory, MiB")
+    axes[0][0].set_yscale("log")
+    axes[0][1].set_ylim(bottom=0)
+    draw_scaling_series(axes[1][0], points, "width", "net_epochs_per_second", rate)
+    draw_scaling_series(axes[1][1], points, "samples", "net_epochs_per_second", rate)
+    for ax in (axes[1][0], axes[1][1]):
+        ax.set_yscale("log")
+    where = ", ".join(str(x) for x in (machine.get("cpu"), machine.get("cores") and
+                                        f"{machine['cores']} cores",
+                                        machine.get("date")) if x)
+    fig.suptitle("How the cpu engine's cost grows: whole `symbreak sweep` runs" +
+                 (f"\n{where}" if where else ""))
+    save(fig, args, "scaling")
+
+
 # --- Command line -----------------------------------------------------------------------------
 
 def pixel_size(text):
@@ -663,7 +737,9 @@ def parse_arguments(argv):
             ("lr-scale", "csv", command_lr_scale, "lr x init scale heatmap from --out CSV"),
             ("breakers", "csv", command_breakers,
              "optimiser or regulariser x init heatmap (broken and solved) from --out CSV"),
-            ("throughput", "json", command_throughput, "bars from Google Benchmark JSON")):
+            ("throughput", "json", command_throughput, "bars from Google Benchmark JSON"),
+            ("scaling", "json", command_scaling,
+             "throughput and memory against size from measure-scaling.py JSON")):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(file_argument, metavar=file_argument.upper())
         sub.add_argument("--dir", default=".", help="output folder (default: .)")

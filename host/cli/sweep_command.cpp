@@ -189,7 +189,7 @@ RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const En
 }
 
 // --devices checked against the engine: CUDA device numbers must exist; under mpirun each rank
-// uses its own device (not yet chosen by symbreak), so --devices is refused there.
+// uses its own device (use_local_rank_device), so --devices is refused there.
 std::vector<int> checked_devices(const std::string& text, const Engine& engine, int ranks) {
   const std::string name(engine.name());
   const bool cuda = name == "cuda" || name == "cublas";
@@ -207,6 +207,17 @@ std::vector<int> checked_devices(const std::string& text, const Engine& engine, 
     }
   }
   return devices;
+}
+
+// Under mpirun, one GPU per rank: the cuda engines of the rank with local rank r on a machine with
+// D GPUs work on GPU r mod D. Every rank asks for its local rank (a collective call), whatever
+// its engine.
+void use_local_rank_device(const std::string& engine) {
+  if (mpi_size() <= 1) return;
+  const int local = mpi_local_rank();
+  if (engine != "cuda" && engine != "cublas") return;
+  const CudaStatus cuda = query_cuda_devices();
+  if (!cuda.devices.empty()) use_cuda_device(local_rank_device(local, cuda));
 }
 
 // A rank other than 0 under MPI: trains its chunks (k % ranks == rank) from where rank 0 says,
@@ -322,7 +333,9 @@ int run_sweep_command(const SweepOptions& o) {
   const int threads = thread_count(o.run);
   check_engine_name(o.run.engine);
   const bool auto_engine = o.run.engine == "auto";
-  const std::unique_ptr<Engine> engine = make_engine(engine_for(o.run.engine, plan), threads);
+  const std::string chosen_engine = engine_for(o.run.engine, plan);
+  use_local_rank_device(chosen_engine);
+  const std::unique_ptr<Engine> engine = make_engine(chosen_engine, threads);
   if (!o.quiet && mpi_rank() == 0 && !selected.note().empty()) {
     std::fprintf(stderr, "%s\n", selected.note().c_str());
   }

@@ -99,6 +99,12 @@ def main(symbreak, source):
         if not check(result.returncode == 0, f"breakers sweep failed: {result.stderr}"):
             return
 
+        # scripts/measure-scaling.py --quick: a few tiny sweeps, so that `scaling` draws real output.
+        measure = os.path.join(source, "scripts", "measure-scaling.py")
+        result = run([measure, symbreak, "--quick", "--out", "scaling.json"], work)
+        if not check(result.returncode == 0, f"measure-scaling.py failed: {result.stderr}"):
+            return
+
         figures = os.path.join(work, "figures")
         # --where picks one slice of a width x momentum sweep; --formats pdf writes PDF.
         result = run([plot, "heatmap", "momentum.csv", "--where", "width=5,momentum=0.90",
@@ -116,11 +122,12 @@ def main(symbreak, source):
         for arguments in (["heatmap", "out.csv"], ["trace", "trace.csv"], ["lr-scale", "lr.csv"],
                           ["breakers", "breakers.csv"],
                           ["throughput", fixture],
-                          ["throughput", fixture, "--size", "800x600", "--prefix", "small_"]):
+                          ["throughput", fixture, "--size", "800x600", "--prefix", "small_"],
+                          ["scaling", "scaling.json"]):
             result = run([plot] + arguments + ["--dir", figures], work)
             check(result.returncode == 0, f"plot.py {' '.join(arguments)} failed: {result.stderr}")
         for name in ("solved_heatmap", "broken_heatmap", "trace_curves", "lr_scale_heatmap",
-                     "breakers_heatmap", "throughput"):
+                     "breakers_heatmap", "throughput", "scaling"):
             check_figure(figures, name)
         check_figure(figures, "small_throughput", (800, 600))
 
@@ -136,6 +143,7 @@ def main(symbreak, source):
                     errors, "lr_scale_heatmap.png")
         check_error(plot, ["throughput", os.path.join(work, "out.csv")], "is not JSON", errors,
                     "throughput.png")
+        check_error(plot, ["scaling", fixture], "has no 'points' list", errors, "scaling.png")
         check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "colour=red"],
                     "has no column 'colour'", errors, "solved_heatmap.png")
         check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "width=7"],
