@@ -193,8 +193,9 @@ class ParameterUpdate {
         }
         break;
       case Optimizer::adam: {
-        // torch.optim.Adam, in its order of operations; k = step + 1 updates so far.
-        const double updates = static_cast<double>(step) + 1.0;
+        // torch.optim.Adam, in its order of operations; k counts the updates so far, this one
+        // included (not the 32-bit step, which wraps after 2^32 updates).
+        const double updates = static_cast<double>(++updates_);
         const double correction1 = 1.0 - std::pow(kAdamBeta1, updates);
         const double correction2_sqrt = std::sqrt(1.0 - std::pow(kAdamBeta2, updates));
         const double step_size = c_.lr / correction1;
@@ -236,6 +237,7 @@ class ParameterUpdate {
   DrawKey key_;
   std::vector<double> first_;   // SGD's velocity, Adam's first moment
   std::vector<double> second_;  // Adam's and RMSprop's average of squared gradients
+  std::int64_t updates_ = 0;    // Adam's k
 };
 
 struct Evaluation {
