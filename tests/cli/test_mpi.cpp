@@ -22,23 +22,11 @@ constexpr const char* kMpiexec = SYMBREAK_MPIEXEC;
 constexpr const char* kMpiexec = nullptr;
 #endif
 
-// xor, width 32, 2000 epochs: about 190 networks per chunk, so the 900 networks are 5 chunks,
-// spread over the ranks.
+// One rank's threads only: the ranks share CI's two cores.
 std::vector<std::string> sweep_args(const TempDir& dir, const std::string& prefix) {
-  return {"sweep",         "--quiet",
-          "--task",        "xor",
-          "--width",       "32",
-          "--activation",  "tanh,sigmoid,relu",
-          "--init",        "xavier-uniform,he-normal,normal:1",
-          "--lr",          "0.1,0.5",
-          "--epochs",      "2000",
-          "--seeds",       "50",
-          "--engine",      "cpu",
-          "--threads",     "1",
-          "--trace-every", "500",
-          "--out",         dir / (prefix + "out.csv"),
-          "--networks",    dir / (prefix + "networks.csv"),
-          "--trace",       dir / (prefix + "trace.csv")};
+  std::vector<std::string> args = five_chunk_sweep_args(dir, prefix);
+  args.insert(args.end(), {"--threads", "1"});
+  return args;
 }
 
 // Runs `mpirun -np N` (as root too: CI containers run as root) with `args`.
@@ -73,15 +61,38 @@ TEST(Mpi, TwoAndThreeRanksWriteTheFilesOfOneProcess) {
     const std::string prefix = std::to_string(ranks) + "-";
     const Outcome r = run_mpi(ranks, sweep_args(dir, prefix), capture);
     ASSERT_EQ(r.status, 0) << r.err;
-    for (const char* file : {"out.csv", "networks.csv", "trace.csv"}) {
-      const std::string want = read_file(dir / (std::string("one-") + file));
-      EXPECT_GT(want.size(), 100u);
-      EXPECT_TRUE(read_file(dir / (prefix + file)) == want) << file << " differs";
-    }
+    expect_same_outputs(dir, "one-", prefix);
     EXPECT_NE(
         read_file(dir / (prefix + "out.csv.meta.json")).find("\"ranks\": " + prefix.substr(0, 1)),
         std::string::npos);
   }
+}
+
+// A data task's test-set columns travel from the ranks to rank 0 with the rest of each result.
+TEST(Mpi, DataTasksKeepTheirTestColumns) {
+  if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
+  const TempDir capture;
+  const TempDir dir;
+  const auto args = [&](const std::string& prefix) {
+    std::vector<std::string> a = {"sweep",         "--quiet",
+                                  "--task",        "circles:60,moons:60",
+                                  "--init",        "zeros,he-normal",
+                                  "--epochs",      "200",
+                                  "--seeds",       "300",
+                                  "--engine",      "cpu",
+                                  "--threads",     "1",
+                                  "--trace-every", "100",
+                                  "--max-memory",  "2M"};
+    const std::vector<std::string> outputs = output_args(dir, prefix);
+    a.insert(a.end(), outputs.begin(), outputs.end());
+    return a;
+  };
+  const Outcome one = run_symbreak(args("one-"), capture);
+  ASSERT_EQ(one.status, 0) << one.err;
+  const Outcome two = run_mpi(2, args("2-"), capture);
+  ASSERT_EQ(two.status, 0) << two.err;
+  expect_same_outputs(dir, "one-", "2-");
+  EXPECT_NE(read_file(dir / "2-networks.csv").find("test_accuracy"), std::string::npos);
 }
 
 TEST(Mpi, BadInputIsOneLineFromRankZero) {
@@ -95,6 +106,16 @@ TEST(Mpi, BadInputIsOneLineFromRankZero) {
   for (const std::string& line : split_lines(r.err))
     lines += line.rfind("symbreak: error:", 0) == 0;
   EXPECT_EQ(lines, 1u) << r.err;
+}
+
+// Each rank knows its number on its machine, which picks its GPU for the cuda engines.
+TEST(Mpi, EachRankKnowsItsLocalRank) {
+  if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
+  const TempDir capture;
+  const Outcome r = run_mpi(2, {"devices"}, capture);
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* rank : {"rank 0 of 2, local rank 0", "rank 1 of 2, local rank 1"})
+    EXPECT_NE(r.out.find(rank), std::string::npos) << r.out;
 }
 
 TEST(Mpi, TheTableSaysHowManyRanksRan) {
