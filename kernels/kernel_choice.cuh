@@ -51,7 +51,7 @@ struct KernelChoice {
 
 inline KernelChoice choose_kernel(const TrainJob& job) {
   const bool momentum = job.momentum != 0.0f;
-  const NetworkShape& s = job.shape;
+  const NetworkShape& s = job.shape;  // s.width: the widest hidden layer; each is masked to its own
   // The smallest bucket that fits: buckets are listed in increasing size for each depth.
   for (int b = 0; b < static_cast<int>(kThreadBuckets.size()); ++b) {
     const ThreadBucket& k = kThreadBuckets[b];
