@@ -35,8 +35,12 @@ void check_grid(const symbreak::SweepGrid& g) {
     symbreak::check_task_name(task);  // throws (and so aborts) for a name it should refuse
   for (int depth : g.depths)
     check(depth >= 1 && depth <= symbreak::cli::kMaxDepth);
-  for (int width : g.widths)
-    check(width >= 1 && width <= symbreak::cli::kMaxWidth);
+  for (const symbreak::WidthChoice& width : g.widths) {
+    check(width.width >= 1 && width.width <= symbreak::cli::kMaxWidth);
+    check(width.layers.size() <= static_cast<std::size_t>(symbreak::kMaxListedLayers));
+    for (const int h : width.layers)
+      check(h >= 1 && h <= width.width);
+  }
   for (double lr : g.lrs)
     check(std::isfinite(lr) && lr > 0.0);
   for (double momentum : g.momenta)

@@ -3,9 +3,10 @@
 // host for the `cpu` engine, so CI executes exactly what the kernel executes.
 //
 // Shapes are compile-time buckets: DEPTH hidden layers (1 or 2), at most MAXW neurons per layer and
-// MAXD inputs; the real width and input count are runtime values masked inside fully unrolled
-// loops. Every neuron of a layer runs the same sequence of operations, so neurons that start
-// identical stay bit-for-bit identical, as exact arithmetic demands.
+// MAXD inputs; the real widths (H_1, and H_2 of depth 2, which may differ: 10x5) and input count
+// are runtime values masked inside fully unrolled loops. Every neuron of a layer runs the same
+// sequence of operations, so neurons that start identical stay bit-for-bit identical, as exact
+// arithmetic demands.
 //
 // Arrays: params / velocity point at one network's flat vector (layout of network_shape.cuh).
 //
@@ -60,7 +61,7 @@ struct ThreadParams {
   // Copies between registers and the flat layout; entries beyond the real shape are zero.
   template <bool kStore, class Ptr>
   SYMBREAK_HD void transfer(const NetworkShape& s, Ptr flat) {
-    const int h = s.width, d = s.inputs;
+    const int h1 = s.units(1), hl = s.units(DEPTH), d = s.inputs;
     const auto move = [&](float& reg, long long index, bool valid) {
       if constexpr (kStore) {
         if (valid) flat[index] = reg;
@@ -75,17 +76,17 @@ struct ThreadParams {
     for (int i = 0; i < MAXW; ++i) {
       SYMBREAK_UNROLL
       for (int j = 0; j < MAXD; ++j)
-        move(w1[i][j], ow1 + i * d + j, i < h && j < d);
-      move(b1[i], ob1 + i, i < h);
-      move(wo[i], owo + i, i < h);
+        move(w1[i][j], ow1 + i * d + j, i < h1 && j < d);
+      move(b1[i], ob1 + i, i < h1);
+      move(wo[i], owo + i, i < hl);
     }
     if constexpr (DEPTH == 2) {
       SYMBREAK_UNROLL
       for (int k = 0; k < MAXW; ++k) {
         SYMBREAK_UNROLL
         for (int i = 0; i < MAXW; ++i)
-          move(w2[k][i], ow2 + k * h + i, k < h && i < h);
-        move(b2[k], ob2 + k, k < h);
+          move(w2[k][i], ow2 + k * h1 + i, k < hl && i < h1);
+        move(b2[k], ob2 + k, k < hl);
       }
     }
     move(bo, obo, true);
@@ -103,7 +104,7 @@ struct ThreadActivations {
 template <int DEPTH, int MAXW, int MAXD, class Real>
 SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job,
                                 const float* x, ThreadActivations<DEPTH, MAXW, Real>& act) {
-  const int h = job.shape.width, d = job.shape.inputs;
+  const int h1 = job.shape.units(1), hl = job.shape.units(DEPTH), d = job.shape.inputs;
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
     Real z = p.b1[i];
@@ -120,7 +121,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
       Real z = p.b2[k];
       SYMBREAK_UNROLL
       for (int i = 0; i < MAXW; ++i) {
-        if (i < h) z += p.w2[k][i] * act.a[0][i];
+        if (i < h1) z += p.w2[k][i] * act.a[0][i];
       }
       act.z[1][k] = z;
       act.a[1][k] = activate(job.activation, z);
@@ -129,7 +130,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
   Real zo = p.bo;
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
-    if (i < h) zo += p.wo[i] * act.a[DEPTH - 1][i];
+    if (i < hl) zo += p.wo[i] * act.a[DEPTH - 1][i];
   }
   act.zo = zo;
 }
@@ -140,7 +141,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
                                  const TrainJob& job, const float* x, float y,
                                  const ThreadActivations<DEPTH, MAXW, Real>& act,
                                  ThreadParams<DEPTH, MAXW, MAXD, Real>& g) {
-  const int h = job.shape.width, d = job.shape.inputs;
+  const int h1 = job.shape.units(1), hl = job.shape.units(DEPTH), d = job.shape.inputs;
   const Real dzo = output_delta(job.loss, act.zo, y);
   g.bo += dzo;
   const Real(&last_z)[MAXW] = act.z[DEPTH - 1];
@@ -149,7 +150,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
     delta[i] = 0.0f;
-    if (i < h) {
+    if (i < hl) {
       g.wo[i] += dzo * last_a[i];
       delta[i] = p.wo[i] * dzo * activation_derivative(job.activation, last_z[i], last_a[i]);
     }
@@ -161,17 +162,17 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
       Real sum = 0.0f;
       SYMBREAK_UNROLL
       for (int k = 0; k < MAXW; ++k) {
-        if (k < h) sum += p.w2[k][i] * delta[k];
+        if (k < hl) sum += p.w2[k][i] * delta[k];
       }
-      delta1[i] = i < h ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i])
-                        : Real(0.0f);
+      delta1[i] = i < h1 ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i])
+                         : Real(0.0f);
     }
     SYMBREAK_UNROLL
     for (int k = 0; k < MAXW; ++k) {
       g.b2[k] += delta[k];
       SYMBREAK_UNROLL
       for (int i = 0; i < MAXW; ++i) {
-        if (i < h) g.w2[k][i] += delta[k] * act.a[0][i];
+        if (i < h1) g.w2[k][i] += delta[k] * act.a[0][i];
       }
     }
     SYMBREAK_UNROLL

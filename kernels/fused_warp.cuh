@@ -64,7 +64,7 @@ struct WarpParams {
   // stores the output bias, which every lane holds.
   template <bool kStore, class Ptr>
   SYMBREAK_HD void transfer(const NetworkShape& s, Ptr flat) {
-    const int h = s.width, d = s.inputs;
+    const int h1 = s.units(1), hl = s.units(DEPTH), d = s.inputs;
     const auto move = [&](float& reg, long long index, bool valid) {
       if constexpr (kStore) {
         if (valid) flat[index] = reg;
@@ -80,14 +80,14 @@ struct WarpParams {
       const int i = Warp::lane(l);
       SYMBREAK_UNROLL
       for (int j = 0; j < kWarpMaxInputs; ++j)
-        move(w1[l][j], ow1 + i * d + j, i < h && j < d);
-      move(b1[l], ob1 + i, i < h);
-      move(wo[l], owo + i, i < h);
+        move(w1[l][j], ow1 + i * d + j, i < h1 && j < d);
+      move(b1[l], ob1 + i, i < h1);
+      move(wo[l], owo + i, i < hl);
       if constexpr (DEPTH == 2) {
         SYMBREAK_UNROLL
         for (int k = 0; k < kWarpMaxWidth; ++k)
-          move(w2[l][k], ow2 + i * h + k, i < h && k < h);
-        move(b2[l], ob2 + i, i < h);
+          move(w2[l][k], ow2 + i * h1 + k, i < hl && k < h1);
+        move(b2[l], ob2 + i, i < hl);
       }
     }
     if constexpr (kStore) {
@@ -111,7 +111,7 @@ template <class Warp, int DEPTH, class Real>
 SYMBREAK_HD inline void forward(const WarpParams<Warp, DEPTH, Real>& p, const TrainJob& job,
                                 const float* x, WarpActivations<Warp, DEPTH, Real>& act) {
   constexpr int L = Warp::kLanes;
-  const int h = job.shape.width, d = job.shape.inputs;
+  const int h1 = job.shape.units(1), hl = job.shape.units(DEPTH), d = job.shape.inputs;
   SYMBREAK_UNROLL
   for (int l = 0; l < L; ++l) {
     Real z = p.b1[l];
@@ -120,28 +120,28 @@ SYMBREAK_HD inline void forward(const WarpParams<Warp, DEPTH, Real>& p, const Tr
       if (j < d) z += p.w1[l][j] * x[j];
     }
     act.z[0][l] = z;
-    act.a[0][l] = Warp::lane(l) < h ? activate(job.activation, z) : Real(0.0f);
+    act.a[0][l] = Warp::lane(l) < h1 ? activate(job.activation, z) : Real(0.0f);
   }
   if constexpr (DEPTH == 2) {
     SYMBREAK_UNROLL
     for (int i = 0; i < kWarpMaxWidth; ++i) {
-      act.a1_all[i] = i < h ? Warp::broadcast(act.a[0], i) : Real(0.0f);
+      act.a1_all[i] = i < h1 ? Warp::broadcast(act.a[0], i) : Real(0.0f);
     }
     SYMBREAK_UNROLL
     for (int l = 0; l < L; ++l) {
       Real z = p.b2[l];
       SYMBREAK_UNROLL
       for (int i = 0; i < kWarpMaxWidth; ++i) {
-        if (i < h) z += p.w2[l][i] * act.a1_all[i];
+        if (i < h1) z += p.w2[l][i] * act.a1_all[i];
       }
       act.z[1][l] = z;
-      act.a[1][l] = Warp::lane(l) < h ? activate(job.activation, z) : Real(0.0f);
+      act.a[1][l] = Warp::lane(l) < hl ? activate(job.activation, z) : Real(0.0f);
     }
   }
   Real part[L];
   SYMBREAK_UNROLL
   for (int l = 0; l < L; ++l)
-    part[l] = Warp::lane(l) < h ? p.wo[l] * act.a[DEPTH - 1][l] : Real(0.0f);
+    part[l] = Warp::lane(l) < hl ? p.wo[l] * act.a[DEPTH - 1][l] : Real(0.0f);
   act.zo = p.bo + Warp::sum(part);
 }
 
@@ -151,14 +151,14 @@ SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH, Real>& p, const T
                                  const WarpActivations<Warp, DEPTH, Real>& act,
                                  WarpParams<Warp, DEPTH, Real>& g) {
   constexpr int L = Warp::kLanes;
-  const int h = job.shape.width, d = job.shape.inputs;
+  const int h1 = job.shape.units(1), hl = job.shape.units(DEPTH), d = job.shape.inputs;
   const Real dzo = output_delta(job.loss, act.zo, y);
   g.bo += dzo;
   Real delta[L];  // δ of this lane's neuron in the last hidden layer
   SYMBREAK_UNROLL
   for (int l = 0; l < L; ++l) {
     delta[l] = 0.0f;
-    if (Warp::lane(l) < h) {
+    if (Warp::lane(l) < hl) {
       const Real z = act.z[DEPTH - 1][l], a = act.a[DEPTH - 1][l];
       g.wo[l] += dzo * a;
       delta[l] = p.wo[l] * dzo * activation_derivative(job.activation, z, a);
@@ -172,7 +172,7 @@ SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH, Real>& p, const T
       back[l] = 0.0f;
     SYMBREAK_UNROLL
     for (int i = 0; i < kWarpMaxWidth; ++i) {
-      if (i < h) {
+      if (i < h1) {
         Real prod[L];
         SYMBREAK_UNROLL
         for (int l = 0; l < L; ++l)
@@ -189,9 +189,9 @@ SYMBREAK_HD inline void backward(const WarpParams<Warp, DEPTH, Real>& p, const T
       g.b2[l] += delta[l];
       SYMBREAK_UNROLL
       for (int i = 0; i < kWarpMaxWidth; ++i) {
-        if (i < h) g.w2[l][i] += delta[l] * act.a1_all[i];
+        if (i < h1) g.w2[l][i] += delta[l] * act.a1_all[i];
       }
-      delta[l] = Warp::lane(l) < h
+      delta[l] = Warp::lane(l) < h1
                      ? back[l] * activation_derivative(job.activation, act.z[0][l], act.a[0][l])
                      : Real(0.0f);
     }

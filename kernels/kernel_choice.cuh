@@ -60,7 +60,7 @@ SYMBREAK_HD inline bool fused_kernels_train(const TrainJob& job) {
 inline KernelChoice choose_kernel(const TrainJob& job) {
   if (!fused_kernels_train(job)) return KernelChoice{KernelKind::layered, -1};
   const bool momentum = job.momentum != 0.0f;
-  const NetworkShape& s = job.shape;
+  const NetworkShape& s = job.shape;  // s.width: the widest hidden layer; each is masked to its own
   // The smallest bucket that fits: buckets are listed in increasing size for each depth.
   for (int b = 0; b < static_cast<int>(kThreadBuckets.size()); ++b) {
     const ThreadBucket& k = kThreadBuckets[b];

@@ -39,7 +39,7 @@ plot lr-scale "$data/lr_scale.csv"
 # shows each alone; the sweep crosses them).
 "$symbreak" sweep --quiet --engine cpu-ref --activation tanh,sigmoid \
   --init zeros,const:0.5,symmetric:normal:1,xavier-uniform --optimizer sgd,adam,rmsprop \
-  --weight-decay 0,0.01 --dropout 0,0.5 --grad-noise 0,0.01 --lr 0.1 --seeds 100 --epochs 1000 \
+  --weight-decay 0,0.01 --dropout 0,0.5 --grad-noise 0,0.01 --seeds 100 --epochs 1000 \
   --out "$data/breakers.csv"
 plot breakers "$data/breakers.csv"
 

@@ -452,6 +452,19 @@ def draw_curves(ax, series, column):
                 markevery=(k * step // max(len(series), 1) % step, step))
 
 
+def collapsed_level(row, path):
+    """Mean D_l/H_l when every layer is one neuron: 1/H, or for per-layer widths (10x5) the mean of
+    1/H_l over the layers."""
+    text = row["width"] or ""
+    try:
+        sizes = [int(h) for h in text.lower().split("x")]
+    except ValueError:
+        raise InputError(f"'{path}': column width holds '{text}', not a width") from None
+    if not sizes or min(sizes) < 1:
+        raise InputError(f"'{path}': column width holds '{text}', not a width")
+    return sum(1 / h for h in sizes) / len(sizes)
+
+
 def command_trace(args):
     needed = ["init", "activation", "width", "epoch", "n", "eff_width", "solved_fraction"]
     rows = read_csv(args.csv, needed, "the curves over epochs (a --trace CSV)", args.where)
@@ -465,10 +478,10 @@ def command_trace(args):
     for j, activation in enumerate(activations):
         subset = [r for r in rows if r["activation"] == activation]
         series = trace_series(subset, args.csv)
-        width = number(subset[0], "width", args.csv)
+        level = collapsed_level(subset[0], args.csv)
         top, bottom = axes[0, j], axes[1, j]
         draw_curves(top, series, 1)
-        top.axhline(1 / width, color="grey", linestyle=":", linewidth=1.5)
+        top.axhline(level, color="grey", linestyle=":", linewidth=1.5)
         top.set_title(activation)
         top.set_ylim(0, 1.05)
         draw_curves(bottom, series, 2)
@@ -479,7 +492,7 @@ def command_trace(args):
             ax.grid(True, alpha=0.3)
     axes[0, 0].set_ylabel("mean $D_l/H$ (% of width)")
     axes[1, 0].set_ylabel("solved (% of networks)")
-    axes[0, 0].annotate("1/H: all neurons identical", (0, 1 / width), xytext=(4, 8),
+    axes[0, 0].annotate("1/H: all neurons identical", (0, level), xytext=(4, 8),
                         textcoords="offset points", fontsize=13, color="dimgrey")
     axes[0, -1].legend(title="init", loc="upper left", bbox_to_anchor=(1.02, 1.0))
     networks = "/".join(distinct(rows, "n"))

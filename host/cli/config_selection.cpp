@@ -12,13 +12,13 @@ namespace {
 
 // What defines the networks a configuration trains, once resolved: parsed values, not text, so
 // that "xavier-uniform" and "xavier-uniform:1" (and batches 0 and 100 on 4 samples) are one.
-using ResolvedKey = std::tuple<std::string, int, int, int, int, int, double, int, double, int,
-                               double, double, int, int, double, double, double>;
+using ResolvedKey = std::tuple<std::string, int, std::string, int, int, int, double, int, double,
+                               int, double, double, int, int, double, double, double>;
 
 ResolvedKey resolved_key(const SweepPlan& plan, const Config& c) {
   return {plan.task_of(c).name,
           c.depth,
-          c.width,
+          width_text(c),
           static_cast<int>(c.activation),
           static_cast<int>(c.init.weights.scheme),
           static_cast<int>(c.init.weights.sharing),

@@ -12,6 +12,36 @@
 
 namespace symbreak::cli {
 
+namespace {
+
+// Plain widths and ranges as any integer list; an item with an x between numbers (10x5) lists the
+// hidden layers' sizes. Such a width fixes the depth, so an explicit --depth is refused.
+std::vector<WidthChoice> parse_width_list(const std::string& text, bool depth_given) {
+  std::vector<WidthChoice> widths;
+  constexpr const char* kAccepted = "integers from 1 to 65535, or per-layer sizes such as 10x5";
+  for (const std::string& item : split_list("--width", text)) {
+    std::optional<WidthChoice> listed;
+    if (item.find("..") == std::string::npos) {
+      listed = parse_listed_widths("--width", item, kMaxWidth);
+    }
+    if (!listed) {
+      for (const int w : parse_int_list("--width", item, 1, kMaxWidth, kAccepted))
+        widths.emplace_back(w);
+      continue;
+    }
+    if (depth_given) {
+      throw UsageError("--width: '" + item + "' gives each hidden layer its own size, which " +
+                       "fixes the depth to " + std::to_string(listed->layers.size()) +
+                       "; it cannot be combined with --depth (leave --depth out, or give a " +
+                       "single width such as 10 with --depth)");
+    }
+    widths.push_back(std::move(*listed));
+  }
+  return widths;
+}
+
+}  // namespace
+
 bool GridOptions::any_given() const {
   return task || depth || width || activation || init || bias_init || loss || lr || momentum ||
          batch || optimizer || weight_decay || dropout || grad_noise;
@@ -31,7 +61,9 @@ void add_grid_options(CLI::App& app, GridOptions& o) {
       "xor, and, or, parity:N (1 <= N <= 12), circles[:n[:noise[:factor]]], moons[:n[:noise]], "
       "spiral[:n[:noise]], csv:TRAIN.csv[:TEST.csv] [xor]");
   add("--depth", o.depth, "hidden layers, 1 ... 10000 [1]");
-  add("--width", o.width, "neurons per hidden layer, 1 ... 65535 [4]");
+  add("--width", o.width,
+      "neurons per hidden layer, 1 ... 65535, or each hidden layer's own, H1xH2x...xHL (10x5: "
+      "up to 16 layers; fixes the depth, so not with --depth) [4]");
   add("--activation", o.activation,
       "sigmoid, tanh, relu, leaky_relu (slope 0.01 below 0), linear [tanh,sigmoid,relu]");
   add("--init", o.init,
@@ -81,7 +113,7 @@ SweepGrid build_grid(const GridOptions& o) {
     g.depths = parse_int_list("--depth", *o.depth, 1, kMaxDepth, "integers from 1 to 10000");
   }
   if (o.width) {
-    g.widths = parse_int_list("--width", *o.width, 1, kMaxWidth, "integers from 1 to 65535");
+    g.widths = parse_width_list(*o.width, o.depth.has_value());
   }
   if (o.activation) {
     g.activations = parse_named_list<Activation>(

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "host/config/init_scheme_names.hpp"
+#include "host/config/width_choice.hpp"
 #include "kernels/activation.cuh"
 #include "kernels/loss.cuh"
 #include "kernels/network_shape.cuh"
@@ -16,7 +18,10 @@ namespace symbreak {
 struct Config {
   int task = 0;  // index into SweepPlan::tasks
   int depth = 1;
-  int width = 4;
+  int width = 4;  // every hidden layer's size; with layer_widths the widest of them
+  // H_1 ... H_L when --width listed the hidden layers' sizes (10x5); then depth = L. Empty: every
+  // hidden layer has `width` neurons.
+  std::vector<int> layer_widths;
   Activation activation = Activation::tanh;
   InitChoice init;  // the weight scheme, and the W/B form's bias when given
   BiasChoice bias;  // the bias scheme in effect: W/B's B, else --bias-init
@@ -39,6 +44,11 @@ struct RunSettings {
   int trace_every = 0;          // K of --trace-every; 0 = no trace
   std::uint32_t data_seed = 0;  // keys the noise of generated data tasks, docs/method.md §1.1
 };
+
+// The width as written in tables and CSV files: "4", or "10x5" for listed sizes.
+inline std::string width_text(const Config& c) {
+  return width_text(c.width, c.layer_widths);
+}
 
 // Samples per update: a batch of 0 or larger than n is the full batch (docs/method.md §4).
 inline int effective_batch(int batch, int samples) {

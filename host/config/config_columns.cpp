@@ -12,7 +12,7 @@ const std::vector<ConfigColumn>& config_columns() {
   static const std::vector<ConfigColumn> columns = {
       {"task", [](const SweepPlan& p, const Config& c) { return p.task_of(c).name; }},
       {"depth", [](const SweepPlan&, const Config& c) { return std::to_string(c.depth); }},
-      {"width", [](const SweepPlan&, const Config& c) { return std::to_string(c.width); }},
+      {"width", [](const SweepPlan&, const Config& c) { return width_text(c); }},
       {"activation", [](const SweepPlan&,
                         const Config& c) { return std::string(activation_name(c.activation)); }},
       {"init", [](const SweepPlan&, const Config& c) { return c.init.text; }},

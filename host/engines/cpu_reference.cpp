@@ -193,8 +193,9 @@ class ParameterUpdate {
         }
         break;
       case Optimizer::adam: {
-        // torch.optim.Adam, in its order of operations; k = step + 1 updates so far.
-        const double updates = static_cast<double>(step) + 1.0;
+        // torch.optim.Adam, in its order of operations; k counts the updates so far, this one
+        // included (not the 32-bit step, which wraps after 2^32 updates).
+        const double updates = static_cast<double>(++updates_);
         const double correction1 = 1.0 - std::pow(kAdamBeta1, updates);
         const double correction2_sqrt = std::sqrt(1.0 - std::pow(kAdamBeta2, updates));
         const double step_size = c_.lr / correction1;
@@ -236,6 +237,7 @@ class ParameterUpdate {
   DrawKey key_;
   std::vector<double> first_;   // SGD's velocity, Adam's first moment
   std::vector<double> second_;  // Adam's and RMSprop's average of squared gradients
+  std::int64_t updates_ = 0;    // Adam's k
 };
 
 struct Evaluation {
@@ -265,13 +267,14 @@ TracePoint trace_point(int epoch, const Evaluation& e, int samples, const Networ
   NetworkResult r;
   r.distinct = std::move(distinct);
   r.diverged = !std::isfinite(e.loss) || !all_finite(params);
-  set_symmetry_verdicts(r, shape.width);
-  double fraction = 0.0;
-  for (const int d : r.distinct)
-    fraction += static_cast<double>(d) / shape.width;
-  return TracePoint{
-      epoch,       e.loss,    !r.diverged && e.correct == samples, fraction / shape.depth, r.broken,
-      r.collapsed, r.diverged};
+  set_symmetry_verdicts(r, shape);
+  return TracePoint{epoch,
+                    e.loss,
+                    !r.diverged && e.correct == samples,
+                    distinct_fraction(r.distinct, shape),
+                    r.broken,
+                    r.collapsed,
+                    r.diverged};
 }
 
 bool every_layer_split(std::span<const int> distinct) {
@@ -346,7 +349,7 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
   result.diverged = !std::isfinite(last.loss) || !all_finite(params);
   result.solved = !result.diverged && last.correct == n;
   result.distinct = distinct_neurons(shape, params, run.tol);
-  set_symmetry_verdicts(result, shape.width);
+  set_symmetry_verdicts(result, shape);
   result.frozen = !result.diverged && weights_unchanged(shape, params, initial);
   if (task.has_test_set()) {
     // Training never sees the test set: it is measured once, on the final parameters.

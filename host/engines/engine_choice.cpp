@@ -46,6 +46,15 @@ double epoch_flop(int inputs, int depth, int width) {
   return n * (6.0 * weights - 2.0 * d * h);
 }
 
+// The same for any shape, listed widths included: W = Σ n_l n_{l-1} and d H_1.
+double epoch_flop(const NetworkShape& s) {
+  const double n = std::ldexp(1.0, s.inputs);
+  double weights = 0.0;
+  for (int l = 1; l <= s.layers(); ++l)
+    weights += static_cast<double>(s.weight_count(l));
+  return n * (6.0 * weights - 2.0 * s.inputs * s.units(1));
+}
+
 std::string_view kernel_class(const std::string& kernel) {
   for (const std::string_view name : {"fused-thread", "fused-warp", "layered"}) {
     if (kernel.starts_with(name)) return name;
@@ -75,8 +84,7 @@ const MeasuredShape& nearest_row(const SweepPlan& plan, const Config& config, do
 
 double estimated_network_epoch_seconds(const SweepPlan& plan, const Config& config,
                                        std::string_view engine) {
-  const Task& task = plan.task_of(config);
-  const double flop = epoch_flop(task.inputs, config.depth, config.width);
+  const double flop = epoch_flop(plan.shape_of(config));
   const MeasuredShape& row = nearest_row(plan, config, flop);
   const double rate = engine == "cpu-ref" ? row.reference_rate : row.cpu_rate;
   // Scaled from the measured shape by FLOP: time per FLOP is the row's.

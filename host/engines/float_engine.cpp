@@ -39,16 +39,13 @@ void fill_result(const NetworkMeasure& m, const int* distinct, const NetworkShap
   r.diverged = !m.metrics.finite || !std::isfinite(m.state.loss);
   r.solved = !r.diverged && m.state.correct == samples;
   r.distinct.assign(distinct, distinct + shape.depth);
-  set_symmetry_verdicts(r, shape.width);
+  set_symmetry_verdicts(r, shape);
   r.frozen = !r.diverged && m.metrics.frozen;
   r.fingerprint = m.metrics.fingerprint;
 }
 
 TracePoint trace_point(int epoch, const NetworkResult& r, const NetworkShape& shape) {
-  double fraction = 0.0;
-  for (const int d : r.distinct)
-    fraction += static_cast<double>(d) / shape.width;
-  return TracePoint{epoch,    r.final_loss, r.solved,  fraction / shape.depth,
+  return TracePoint{epoch,    r.final_loss, r.solved,  distinct_fraction(r.distinct, shape),
                     r.broken, r.collapsed,  r.diverged};
 }
 
@@ -178,7 +175,7 @@ FloatChunk make_float_chunk(const SweepPlan& plan, std::span<const WorkItem> ite
     chunk.depth_offset.push_back(chunk.depth_total);
     chunk.depth_total += shape.depth;
     chunk.width_offset.push_back(chunk.width_total);
-    chunk.width_total += shape.width;
+    chunk.width_total += shape.width;  // the metrics' scratch for the widest layer
   }
   return chunk;
 }

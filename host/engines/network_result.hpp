@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "kernels/network_shape.cuh"
+
 namespace symbreak {
 
 // The state of one network at a traced epoch (docs/method.md §8.3 --trace).
@@ -13,7 +15,7 @@ struct TracePoint {
   int epoch = 0;
   double loss = 0.0;
   bool solved = false;
-  double distinct_fraction = 0.0;  // mean over hidden layers of D_l / H
+  double distinct_fraction = 0.0;  // mean over hidden layers of D_l / H_l
   bool broken = false;
   bool collapsed = false;
   bool diverged = false;
@@ -39,16 +41,26 @@ struct NetworkResult {
   std::optional<bool> single_class;
 };
 
-// Verdicts from D_l (docs/method.md §6); a diverged network gets none of them.
-inline void set_symmetry_verdicts(NetworkResult& r, int width) {
+// Verdicts from D_l against each layer's H_l (docs/method.md §6); a diverged network gets none of
+// them. distinct[l - 1] = D_l.
+inline void set_symmetry_verdicts(NetworkResult& r, const NetworkShape& shape) {
   bool all_distinct = true;
   bool any_single = false;
-  for (const int d : r.distinct) {
+  for (std::size_t k = 0; k < r.distinct.size(); ++k) {
+    const int d = r.distinct[k], width = shape.units(static_cast<int>(k) + 1);
     all_distinct = all_distinct && d == width;
     any_single = any_single || (d == 1 && width > 1);
   }
   r.broken = !r.diverged && all_distinct;
   r.collapsed = !r.diverged && any_single;
+}
+
+// The mean over hidden layers of D_l / H_l (eff_width's per-network term, docs/method.md §7).
+inline double distinct_fraction(const std::vector<int>& distinct, const NetworkShape& shape) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < distinct.size(); ++k)
+    sum += static_cast<double>(distinct[k]) / shape.units(static_cast<int>(k) + 1);
+  return distinct.empty() ? 0.0 : sum / static_cast<double>(distinct.size());
 }
 
 }  // namespace symbreak

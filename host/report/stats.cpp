@@ -37,13 +37,6 @@ std::optional<double> median(std::vector<double> values) {
 
 namespace {
 
-double mean_distinct_fraction(const std::vector<int>& distinct, int width) {
-  double sum = 0.0;
-  for (const int d : distinct)
-    sum += static_cast<double>(d) / width;
-  return distinct.empty() ? 0.0 : sum / static_cast<double>(distinct.size());
-}
-
 std::optional<double> mean_of(double sum, std::int64_t count) {
   if (count == 0) return std::nullopt;
   return sum / static_cast<double>(count);
@@ -62,7 +55,7 @@ std::optional<double> finite_mean(double sum, double scaled, std::int64_t count)
 
 }  // namespace
 
-void ConfigAccumulator::add(const NetworkResult& r, int width) {
+void ConfigAccumulator::add(const NetworkResult& r, const NetworkShape& shape) {
   ++n_;
   solved_ += r.solved;
   broken_ += r.broken;
@@ -77,7 +70,7 @@ void ConfigAccumulator::add(const NetworkResult& r, int width) {
     single_class_ += *r.single_class;
   }
   if (!r.diverged) {
-    distinct_fraction_sum_ += mean_distinct_fraction(r.distinct, width);
+    distinct_fraction_sum_ += distinct_fraction(r.distinct, shape);
     final_losses_.push_back(r.final_loss);
   }
   if (trace_.size() < r.trace.size()) trace_.resize(r.trace.size());

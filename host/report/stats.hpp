@@ -60,7 +60,7 @@ struct TraceRow {
 // Collects the networks of one configuration, in any order, and summarises them.
 class ConfigAccumulator {
  public:
-  void add(const NetworkResult& r, int width);
+  void add(const NetworkResult& r, const NetworkShape& shape);
   std::int64_t count() const { return n_; }
   ConfigSummary summary() const;
   std::vector<TraceRow> trace_rows() const;

@@ -35,12 +35,13 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
   for (const Config& c : plan.configs) {
     const NetworkShape shape = plan.shape_of(c);
     const double params = static_cast<double>(shape.parameter_count());
-    const double units = static_cast<double>(shape.depth) * shape.width + shape.inputs + 1;
-    // The layered kernels keep z, a and delta of a whole batch (data tasks: up to 10^6 samples).
+    const double units = static_cast<double>(shape.hidden_units()) + shape.inputs + 1;
+    // The widest layer's width squared: orthogonal initialisation's scratch. The layered kernels
+    // keep z, a and delta of a whole batch (data tasks: up to 10^6 samples).
     const double batch = effective_batch(c.batch, plan.task_of(c).samples);
-    per_network_work = std::max(per_network_work, 8.0 * (5.0 * params + 3.0 * units) +
-                                                      (c.width > 0 ? 8.0 * c.width * c.width : 0) +
-                                                      12.0 * units * batch);
+    per_network_work =
+        std::max(per_network_work, 8.0 * (5.0 * params + 3.0 * units) +
+                                       (8.0 * shape.width * shape.width) + 12.0 * units * batch);
     max_depth = std::max(max_depth, c.depth);
   }
   const double per_result = sizeof(NetworkResult) + 4.0 * max_depth +

@@ -29,15 +29,23 @@ std::int64_t bias_variants(const InitChoice& init, const SweepGrid& g) {
   return init.bias ? 1 : static_cast<std::int64_t>(g.bias_inits.size());
 }
 
+// Listed widths (10x5) bring their own depth: they pair with the first depth only.
+bool pairs_with(const WidthChoice& width, std::size_t depth_index) {
+  return !width.listed() || depth_index == 0;
+}
+
 }  // namespace
 
 std::int64_t configuration_count(const SweepGrid& g) {
   std::int64_t inits = 0;
   for (const InitChoice& init : g.inits)
     inits += bias_variants(init, g);
+  std::int64_t shapes = 0;
+  for (std::size_t d = 0; d < g.depths.size(); ++d)
+    for (const WidthChoice& width : g.widths)
+      shapes += pairs_with(width, d);
   const std::int64_t sizes[] = {static_cast<std::int64_t>(g.tasks.size()),
-                                static_cast<std::int64_t>(g.depths.size()),
-                                static_cast<std::int64_t>(g.widths.size()),
+                                shapes,
                                 static_cast<std::int64_t>(g.activations.size()),
                                 inits,
                                 static_cast<std::int64_t>(g.losses.size()),
@@ -65,8 +73,8 @@ SweepPlan make_plan(const SweepGrid& g, const RunSettings& run) {
     plan.tasks.push_back(make_task(name, run.data_seed));
   plan.configs.reserve(configuration_count(g));
   for (int t = 0; t < static_cast<int>(g.tasks.size()); ++t)
-    for (const int depth : g.depths)
-      for (const int width : g.widths)
+    for (std::size_t d = 0; d < g.depths.size(); ++d)
+      for (const WidthChoice& width : g.widths)
         for (const Activation activation : g.activations)
           for (const InitChoice& init : g.inits)
             for (std::int64_t b = 0; b < bias_variants(init, g); ++b)
@@ -78,10 +86,13 @@ SweepPlan make_plan(const SweepGrid& g, const RunSettings& run) {
                         for (const double weight_decay : g.weight_decays)
                           for (const double dropout : g.dropouts)
                             for (const double grad_noise : g.grad_noises) {
+                              if (!pairs_with(width, d)) continue;
                               Config c;
                               c.task = t;
-                              c.depth = depth;
-                              c.width = width;
+                              c.depth = width.listed() ? static_cast<int>(width.layers.size())
+                                                       : g.depths[d];
+                              c.width = width.width;
+                              c.layer_widths = width.layers;
                               c.activation = activation;
                               c.init = init;
                               c.bias = init.bias ? BiasChoice{*init.bias, *init.bias_text}

@@ -13,7 +13,7 @@ namespace symbreak {
 struct SweepGrid {
   std::vector<std::string> tasks;
   std::vector<int> depths;
-  std::vector<int> widths;
+  std::vector<WidthChoice> widths;  // listed widths (10x5) fix the depth: not crossed with depths
   std::vector<Activation> activations;
   std::vector<InitChoice> inits;
   std::vector<BiasChoice> bias_inits;
@@ -34,7 +34,8 @@ struct SweepGrid {
 SweepGrid demo_grid();
 inline constexpr std::int64_t kDemoSeeds = 300;
 
-// Number of configurations the grid expands to (W/B inits are not crossed with --bias-init).
+// Number of configurations the grid expands to (W/B inits are not crossed with --bias-init, listed
+// widths not with depths).
 std::int64_t configuration_count(const SweepGrid& grid);
 
 // Every combination, in the order task, depth, width, activation, init, bias, loss, lr, momentum,

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/network_shape.cuh"
 #include "host/config/config.hpp"
 #include "host/config/task.hpp"
+#include "kernels/network_shape.cuh"
 
 namespace symbreak {
 
@@ -30,6 +30,10 @@ struct SweepPlan {
   const Task& task_of(const Config& c) const { return tasks[c.task]; }
 
   NetworkShape shape_of(const Config& c) const {
+    if (!c.layer_widths.empty()) {
+      return shape_with_widths(tasks[c.task].inputs, c.layer_widths.data(),
+                               static_cast<int>(c.layer_widths.size()));
+    }
     return NetworkShape{tasks[c.task].inputs, c.width, c.depth};
   }
 };

@@ -144,7 +144,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
       observer.network_done(first + i, results[i]);
       const std::int64_t config = items[i].config;
       ConfigAccumulator& acc = open[config];
-      acc.add(results[i], plan.configs[config].width);
+      acc.add(results[i], plan.shape_of(plan.configs[config]));
       if (acc.count() == plan.run.seeds) {
         observer.config_done(config, acc.summary(), acc.trace_rows());
         open.erase(config);

@@ -61,6 +61,25 @@ TEST(Breakers, ReadingNamesWhatBrokeTheSymmetryAndWhatDidNot) {
   EXPECT_FALSE(contains(table, "grad_noise")) << "a default that does not vary goes unsaid";
 }
 
+TEST(Breakers, ReadingNamesASingleBreakerOnlyForSymmetricStarts) {
+  const TempDir capture;
+  const Outcome o =
+      run_symbreak({"sweep", "--engine", "cpu-ref", "--init", "const:0.5,xavier-uniform,zeros",
+                    "--activation", "tanh", "--dropout", "0.5", "--seeds", "4", "--epochs", "40"},
+                   capture);
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string reading = reading_of(o.out);
+  EXPECT_TRUE(contains(reading,
+                       "Dropout 0.5 broke the symmetry of const:0.5 in 100.0% of "
+                       "networks."))
+      << reading;
+  // zeros with tanh stays frozen under dropout (docs/method.md §4.1).
+  EXPECT_TRUE(contains(reading, "Dropout 0.5 did not break the symmetry of zeros.")) << reading;
+  // xavier-uniform starts broken: dropout is not what broke it.
+  EXPECT_FALSE(contains(reading, "symmetry of xavier-uniform")) << reading;
+  EXPECT_TRUE(contains(o.out, "dropout 0.5")) << "the header names the setting: " << o.out;
+}
+
 TEST(Breakers, PlainSweepsSayNothingOfThem) {
   const TempDir capture;
   const Outcome o = run_symbreak({"sweep", "--engine", "cpu-ref", "--init", "zeros,const:0.5",

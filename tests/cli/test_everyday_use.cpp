@@ -225,6 +225,33 @@ TEST(EverydayUse, RangesExpandAsWritten) {
   EXPECT_TRUE(contains(bad.err, "--lr: range '1..1e-3:log4'")) << bad.err;
 }
 
+// Per-layer widths (10x5, the deeplearning.ai notebook's [2, 10, 5, 1]) beside a plain width: the
+// CSV writes the width as given and the depth as the count of hidden layers; the table shows both.
+TEST(EverydayUse, PerLayerWidthsAreWrittenAsGiven) {
+  const TempDir capture;
+  const TempDir dir;
+  const std::string csv = dir / "out.csv";
+  const Outcome o = run_symbreak({"sweep", "--task", "circles:40", "--width", "4,10x5", "--init",
+                                  "zeros,he-normal", "--activation", "relu", "--seeds", "3",
+                                  "--epochs", "5", "--engine", "cpu", "--out", csv},
+                                 capture);
+  ASSERT_EQ(o.status, 0) << o.err;
+  const auto rows = read_csv(csv);
+  ASSERT_EQ(rows.size(), 4u);
+  std::set<std::string> shapes;
+  for (const auto& row : rows) {
+    shapes.insert(row.at("depth") + ":" + row.at("width"));
+    if (row.at("init") == "zeros") {
+      // Zero weights with ReLU: every layer a single neuron, D_l / H_l = 1/10 and 1/5.
+      EXPECT_EQ(row.at("collapsed_rate"), "1");
+      EXPECT_DOUBLE_EQ(std::stod(row.at("eff_width")),
+                       row.at("width") == "10x5" ? (0.1 + 0.2) / 2 : 0.25);
+    }
+  }
+  EXPECT_EQ(shapes, (std::set<std::string>{"1:4", "2:10x5"}));
+  EXPECT_TRUE(contains(o.out, "10x5")) << o.out;
+}
+
 TEST(EverydayUse, SampleConfigsDrawsReproduciblyFromTheSeed) {
   const TempDir capture;
   const TempDir dir;

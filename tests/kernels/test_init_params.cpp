@@ -420,6 +420,56 @@ TEST(InitSharing, SharingLeavesBiasesToTheBiasScheme) {
   }
 }
 
+// Hidden layers of their own sizes ([2, 10, 5, 1], --width 10x5): every layer draws with its own
+// fans, so he-normal's layer l is normal:1's times sqrt(2 / n_{l-1}) and xavier-uniform's is
+// uniform:1's times sqrt(6 / (n_l + n_{l-1})); hadamard and symmetric: follow each layer's shape.
+TEST(InitPerLayerWidths, EveryLayerUsesItsOwnFans) {
+  const int sizes[] = {10, 5};
+  const NetworkShape s = shape_with_widths(2, sizes, 2);
+  const auto network = [&](const char* scheme) {
+    std::vector<double> p(s.parameter_count());
+    init_network(parse_init_choice(scheme).weights, parse_bias_choice("zeros").bias, s,
+                 DrawKey{kSeed, 3}, p.data());
+    return p;
+  };
+  const std::vector<double> z = network("normal:1"), he = network("he-normal");
+  const std::vector<double> u = network("uniform:1"), xavier = network("xavier-uniform");
+  const int fan_in[] = {0, 2, 10, 5}, fan_out[] = {0, 10, 5, 1};
+  for (int l = 1; l <= s.layers(); ++l) {
+    const double he_scale = std::sqrt(2.0 / fan_in[l]);
+    const double xavier_scale = std::sqrt(6.0 / (fan_in[l] + fan_out[l]));
+    ASSERT_EQ(s.weight_count(l), static_cast<std::int64_t>(fan_in[l]) * fan_out[l]);
+    for (std::int64_t k = s.weight_offset(l); k < s.bias_offset(l); ++k) {
+      EXPECT_NEAR(he[k], he_scale * z[k],
+                  2.0 * std::numeric_limits<double>::epsilon() * std::fabs(he[k]))
+          << "layer " << l;
+      EXPECT_TRUE(bit_equal(xavier[k], xavier_scale * u[k])) << "layer " << l;
+    }
+  }
+  // hadamard: layer 1 (10 > 2) is Sylvester rows of order 16, layer 2 (5 <= 10) a partial
+  // identity, the output (1 <= 5) too.
+  const std::vector<double> h = network("hadamard");
+  for (int i = 0; i < 10; ++i) {
+    for (int j = 0; j < 2; ++j)
+      EXPECT_DOUBLE_EQ(h[s.weight_offset(1) + i * 2 + j], hadamard_entry(i, j, 16));
+  }
+  for (int i = 0; i < 5; ++i) {
+    for (int j = 0; j < 10; ++j)
+      EXPECT_EQ(h[s.weight_offset(2) + i * 10 + j], i == j ? 1.0 : 0.0);
+  }
+  // symmetric: every neuron of each layer identical: layer 1 rows equal, layer 2 one value, the
+  // output row constant.
+  const std::vector<double> sym = network("symmetric:he-normal");
+  for (int i = 1; i < 10; ++i) {
+    for (int j = 0; j < 2; ++j)
+      EXPECT_TRUE(bit_equal(sym[s.weight_offset(1) + i * 2 + j], sym[s.weight_offset(1) + j]));
+  }
+  for (std::int64_t k = s.weight_offset(2); k < s.bias_offset(2); ++k)
+    EXPECT_TRUE(bit_equal(sym[k], sym[s.weight_offset(2)]));
+  for (std::int64_t k = s.weight_offset(3); k < s.bias_offset(3); ++k)
+    EXPECT_TRUE(bit_equal(sym[k], sym[s.weight_offset(3)]));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Common random numbers and exact uniform draws.
 

@@ -9,6 +9,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 namespace symbreak {
 namespace {
@@ -97,6 +98,24 @@ TEST(ChooseKernel, WarpLimitsAreWidth32Inputs12Depth2) {
     EXPECT_EQ(choose_kernel(job_of(3, 1, 2, momentum)).kind, KernelKind::layered);
     EXPECT_EQ(choose_kernel(job_of(1, 1000, 2, momentum)).kind, KernelKind::layered);
   }
+}
+
+// Hidden layers of their own sizes are placed by their widest layer, in either position.
+TEST(ChooseKernel, PerLayerWidthsGoByTheirWidestLayer) {
+  const auto job_with = [](std::vector<int> sizes) {
+    TrainJob job;
+    job.shape = shape_with_widths(2, sizes.data(), static_cast<int>(sizes.size()));
+    return job;
+  };
+  const KernelChoice small = choose_kernel(job_with({3, 2}));
+  ASSERT_EQ(small.kind, KernelKind::fused_thread);
+  EXPECT_EQ(kThreadBuckets[small.bucket].depth, 2);
+  EXPECT_EQ(kThreadBuckets[small.bucket].max_width, 4);
+  EXPECT_EQ(choose_kernel(job_with({2, 4})).kind, KernelKind::fused_thread);
+  EXPECT_EQ(choose_kernel(job_with({10, 5})).kind, KernelKind::fused_warp);
+  EXPECT_EQ(choose_kernel(job_with({1, 32})).kind, KernelKind::fused_warp);
+  EXPECT_EQ(choose_kernel(job_with({33, 1})).kind, KernelKind::layered);
+  EXPECT_EQ(choose_kernel(job_with({2, 2, 2})).kind, KernelKind::layered);
 }
 
 TEST(ChooseKernel, EveryBucketIsReachableAtItsOwnEdge) {

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -58,7 +59,8 @@ void set_neuron(const NetworkShape& s, std::vector<float>& p, int l, int i,
     p[s.weight_offset(l) + static_cast<std::int64_t>(i) * fan_in + j] = theta[j];
   p[s.bias_offset(l) + i] = theta[fan_in];
   for (int k = 0; k < fan_out; ++k)
-    p[s.weight_offset(l + 1) + static_cast<std::int64_t>(k) * s.width + i] = theta[fan_in + 1 + k];
+    p[s.weight_offset(l + 1) + static_cast<std::int64_t>(k) * s.units(l) + i] =
+        theta[fan_in + 1 + k];
 }
 
 std::vector<float> random_params(const NetworkShape& s, std::uint32_t seed) {
@@ -102,6 +104,36 @@ TEST(DistinctNeurons, AllTiedAllDistinctAndEverythingBetween) {
         EXPECT_EQ(distinct_checked(s, p, 1e-6), std::vector<int>(depth, groups));
       }
     }
+  }
+}
+
+// Hidden layers of their own sizes: D_l counts the groups among layer l's H_l neurons, reading
+// each neuron's outgoing column in a next layer of another size.
+TEST(DistinctNeurons, LayersOfTheirOwnSizesAreCountedEachAgainstItsOwn) {
+  const std::vector<std::vector<int>> shapes = {{10, 5}, {5, 10}, {3, 1, 7}};
+  for (const std::vector<int>& sizes : shapes) {
+    const NetworkShape s = shape_with_widths(2, sizes.data(), static_cast<int>(sizes.size()));
+    SCOPED_TRACE("widths " + std::to_string(sizes[0]) + "x" + std::to_string(sizes[1]));
+    std::vector<int> groups(s.layers() + 1, 1);  // groups[l] classes in layer l (1 for the output)
+    std::vector<int> expected;
+    for (int l = 1; l <= s.depth; ++l) {
+      groups[l] = std::min(s.units(l), l + 1);
+      expected.push_back(groups[l]);
+    }
+    std::vector<float> p(s.parameter_count());
+    for (int l = 1; l <= s.layers(); ++l) {
+      const int fan_in = s.units(l - 1);
+      for (int i = 0; i < s.units(l); ++i) {
+        for (int j = 0; j < fan_in; ++j) {
+          const int column = l > 1 ? j % groups[l - 1] : j;
+          p[s.weight_offset(l) + static_cast<std::int64_t>(i) * fan_in + j] =
+              0.1f * static_cast<float>(i % groups[l]) + 0.03f * static_cast<float>(column) + 0.01f;
+        }
+        p[s.bias_offset(l) + i] = -0.2f * static_cast<float>(i % groups[l]);
+      }
+    }
+    EXPECT_EQ(distinct_checked(s, p, 1e-6), expected);
+    EXPECT_EQ(distinct_checked(s, random_params(s, 3), 1e-6), sizes);
   }
 }
 

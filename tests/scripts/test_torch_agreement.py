@@ -2,7 +2,10 @@
 """cpu-ref against PyTorch's optimisers (docs/method.md §4.1): one network per optimiser, trained
 by symbreak's cpu-ref engine and by torch.optim.SGD (momentum and weight decay), torch.optim.Adam
 and torch.optim.RMSprop (with weight decay) from the same initial parameters, in double, follows
-the same loss trajectory to 1e-10 at every epoch.
+the same loss trajectory to 1e-10 at every epoch. Two more networks add gradient noise and dropout
+as §4.1 defines them, with symbreak's Philox draws recomputed here: a PyTorch loop that adds the
+noise to p.grad before optimizer.step() and multiplies the hidden activations by the masks trains
+the same network.
 
 The initial parameters are symbreak's own: `uniform:1/uniform:0.5` is a = 1 (0.5 for biases)
 times the uniform number of docs/method.md §5.3, recomputed here from Philox4x32-10 in integer
@@ -13,6 +16,7 @@ Needs Debian's python3-torch; reports SKIP (exit 77) without it.
 Usage: test_torch_agreement.py SYMBREAK_BINARY
 """
 import csv
+import math
 import os
 import subprocess
 import sys
@@ -51,6 +55,30 @@ def symmetric_unit(seed, replicate, layer, stream, element):
     return float((2 * m + 1) - (1 << 52)) * 2.0 ** -52
 
 
+def breaker_words(stream, layer, sample, step, index, replicate=0):
+    """kernels/breaker_draws.cuh: counter (index, stream << 16 | layer, sample, step)."""
+    return philox4x32_10([index, (stream << 16) | layer, sample, step], [replicate, SEED])
+
+
+def gradient_noise(stream, layer, step, index):
+    """Box-Muller from 53-bit uniforms, as kernels/philox_draws.cuh's box_muller."""
+    w = breaker_words(stream, layer, 0, step, index)
+    m1 = (w[0] << 21) | (w[1] >> 11)
+    m2 = (w[2] << 21) | (w[3] >> 11)
+    u1 = float(m1 + 1) * 2.0 ** -53
+    u2 = float(m2) * 2.0 ** -53
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(6.283185307179586476925286766559 * u2)
+
+
+def dropout_factors(p, step, first, count, depth, width):
+    """Per hidden layer, [count][width] factors: 1/(1-p) for a kept unit, 0 for a dropped one."""
+    threshold = math.ceil(p * 2.0 ** 32)
+    scale = 1.0 / (1.0 - p)
+    return [torch.tensor([[scale if breaker_words(1, l, s, step, i)[0] >= threshold else 0.0
+                           for i in range(width)] for s in range(first, first + count)],
+                         dtype=torch.float64) for l in range(1, depth + 1)]
+
+
 def initial_parameters(sizes, weight_scale, bias_scale, replicate=0):
     """[(W_l, b_l)] for layers l = 1 ... L+1, as uniform:weight_scale/uniform:bias_scale draws."""
     layers = []
@@ -73,11 +101,13 @@ def xor_data():
     return x, y
 
 
-def logits(layers, x):
+def logits(layers, x, masks=None):
     a = x
     for index, (w, b) in enumerate(layers):
         z = a @ w.T + b
         a = z if index == len(layers) - 1 else torch.tanh(z)
+        if masks is not None and index < len(layers) - 1:
+            a = a * masks[index]
     return a[:, 0]
 
 
@@ -90,21 +120,37 @@ def torch_losses(case, epochs, depth, width):
                  "rmsprop": torch.optim.RMSprop}[kind](params, lr=lr, **options)
     loss_of = torch.nn.BCEWithLogitsLoss()  # the mean over the batch, as symbreak's bce
     batch = batch or 4
+    dropout, sigma = case.get("dropout", 0.0), case.get("grad_noise", 0.0)
+    updates_per_epoch = (4 + batch - 1) // batch
     losses = []
     for epoch in range(epochs + 1):
         with torch.no_grad():
             losses.append(loss_of(logits(layers, x), y).item())
         if epoch == epochs:
             break
-        for first in range(0, 4, batch):
+        for u, first in enumerate(range(0, 4, batch)):
+            step = epoch * updates_per_epoch + u
+            count = min(batch, 4 - first)
+            masks = (dropout_factors(dropout, step, first, count, depth, width) if dropout
+                     else None)
             optimiser.zero_grad()
-            loss_of(logits(layers, x[first:first + batch]), y[first:first + batch]).backward()
+            loss_of(logits(layers, x[first:first + count], masks),
+                    y[first:first + count]).backward()
+            if sigma:
+                with torch.no_grad():
+                    for l, (w, b) in enumerate(layers, start=1):
+                        w.grad += sigma * torch.tensor(
+                            [gradient_noise(2, l, step, k) for k in range(w.numel())],
+                            dtype=torch.float64).reshape(w.shape)
+                        b.grad += sigma * torch.tensor(
+                            [gradient_noise(3, l, step, k) for k in range(b.numel())],
+                            dtype=torch.float64)
             optimiser.step()
     return losses
 
 
 def symbreak_losses(binary, case, epochs, depth, width, work):
-    trace = os.path.join(work, case["optimizer"] + ".csv")
+    trace = os.path.join(work, case.get("name", case["optimizer"]).replace(" ", "_") + ".csv")
     command = [binary, "sweep", "--quiet", "--engine", "cpu-ref", "--task", "xor",
                "--depth", str(depth), "--width", str(width), "--activation", "tanh",
                "--init", "uniform:1/uniform:0.5", "--loss", "bce", "--seeds", "1",
@@ -124,6 +170,11 @@ CASES = [
      "torch": {"weight_decay": 0.001}, "symbreak": ["--weight-decay", "0.001"]},
     {"optimizer": "rmsprop", "lr": 0.005, "batch": 1,
      "torch": {"weight_decay": 0.001}, "symbreak": ["--weight-decay", "0.001"]},
+    {"name": "sgd + gradient noise", "optimizer": "sgd", "lr": 0.1, "batch": 3, "grad_noise": 0.05,
+     "torch": {"weight_decay": 0.01},
+     "symbreak": ["--weight-decay", "0.01", "--grad-noise", "0.05"]},
+    {"name": "adam + dropout", "optimizer": "adam", "lr": 0.01, "batch": 1, "dropout": 0.3,
+     "torch": {}, "symbreak": ["--dropout", "0.3"]},
 ]
 
 
@@ -137,7 +188,7 @@ def main(binary):
             theirs = torch_losses(case, epochs, depth, width)
             assert len(ours) == epochs + 1, (len(ours), command)
             if abs(ours[0] - theirs[0]) > 1e-14:
-                print(f"FAIL {case['optimizer']}: initial losses differ ({ours[0]!r} vs "
+                print(f"FAIL {case.get('name', case['optimizer'])}: initial losses differ ({ours[0]!r} vs "
                       f"{theirs[0]!r}): the initial parameters were not reproduced")
                 failures += 1
                 continue
@@ -145,7 +196,7 @@ def main(binary):
             moved = abs(ours[-1] - ours[0])
             verdict = "ok" if worst <= TOLERANCE and moved > 1e-3 else "FAIL"
             failures += verdict != "ok"
-            print(f"{verdict} {case['optimizer']}: loss {ours[0]:.6f} -> {ours[-1]:.6f} over "
+            print(f"{verdict} {case.get('name', case['optimizer'])}: loss {ours[0]:.6f} -> {ours[-1]:.6f} over "
                   f"{epochs} epochs; largest difference from torch.optim "
                   f"{worst:.2e} (tolerance {TOLERANCE:g})")
     if failures:

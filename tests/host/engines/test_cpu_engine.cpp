@@ -149,6 +149,45 @@ TEST(CpuEngine, SymmetricInitialisationsGiveExactlyTheReferenceDl) {
   EXPECT_GT(symmetric_kept, compared / 4) << "most of these networks should stay collapsed";
 }
 
+// Hidden layers of their own sizes (10x5 and others): every kernel kind, D_l against each H_l
+// exactly where the initialisation keeps neurons tied, and docs/method.md §9's agreement elsewhere.
+TEST(CpuEngine, AgreesWithCpuRefOnPerLayerWidths) {
+  const SweepPlan plan = listed_width_plan(120, 13, 4, 120);
+  const std::array<int, 3> used = kernels_used(plan);
+  for (int k = 0; k < 3; ++k)
+    EXPECT_GT(used[k], 5) << "kernel kind " << k << " not exercised";
+  const std::vector<WorkItem> items = every_item(plan);
+  const std::vector<NetworkResult> engine = train_cpu(plan, items);
+  const std::vector<NetworkResult> reference = train_reference(plan, items);
+  const VerificationReport report = compare_with_reference(plan, items, engine, reference);
+  record_agreement(report.overall);
+  EXPECT_TRUE(report.passed()) << format_verification(plan, report, "cpu", plan.run.seeds);
+  EXPECT_GE(report.overall.exact_required, 60) << "the grid needs symmetric initialisations";
+  EXPECT_EQ(report.overall.exact_mismatches, 0);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    ASSERT_EQ(engine[i].distinct.size(), plan.configs[items[i].config].layer_widths.size());
+  }
+}
+
+TEST(CpuEngine, SymmetricPerLayerWidthsGiveExactlyTheReferenceDl) {
+  SweepPlan plan = listed_width_plan(300, 17, 2, 100);
+  keep_symmetric_configs(plan);
+  ASSERT_GE(plan.configs.size(), 40u);
+  const std::vector<WorkItem> items = every_item(plan);
+  const std::vector<NetworkResult> engine = train_cpu(plan, items);
+  const std::vector<NetworkResult> reference = train_reference(plan, items);
+  int collapsed = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Config& c = plan.configs[items[i].config];
+    SCOPED_TRACE(c.init.text + " / " + c.bias.text + ", width " + width_text(c) + ", " +
+                 kernel_name(kernel_for_job(make_train_job(plan, c), false)));
+    ASSERT_FALSE(reference[i].diverged);
+    EXPECT_EQ(engine[i].distinct, reference[i].distinct);
+    collapsed += reference[i].collapsed;
+  }
+  EXPECT_GT(collapsed, static_cast<int>(items.size()) / 4);
+}
+
 // --- Tracing ------------------------------------------------------------------------------------
 
 Collector run_cpu_sweep(const SweepPlan& plan, std::int64_t chunk_items = 0) {

@@ -109,6 +109,25 @@ TEST(CudaEngines, AgreeWithCpuRefOnTheRandomGrid) {
   expect_agreement("cublas", plan, reference);
 }
 
+TEST(CudaEngines, AgreeWithCpuRefOnPerLayerWidths) {
+  SKIP_WITHOUT_CUDA_DEVICE();
+  const SweepPlan plan = listed_width_plan(120, 13, 10, 120);
+  const std::vector<NetworkResult> reference = train_reference(plan, every_item(plan));
+  expect_agreement("cuda", plan, reference);
+  expect_agreement("cublas", plan, reference);
+}
+
+// Hidden layers of their own sizes on every kernel kind: the GPU's bits are the cpu engine's.
+TEST(CudaEngines, CudaComputesTheCpuEnginesBitsOnPerLayerWidths) {
+  SKIP_WITHOUT_CUDA_DEVICE();
+  const SweepPlan plan = listed_width_plan(120, 13, 10, 120);
+  const std::vector<WorkItem> items = every_item(plan);
+  const std::vector<NetworkResult> cpu = train(*make_cpu_engine(kThreads), plan, items);
+  const std::vector<NetworkResult> gpu = train(*gpu_engine("cuda"), plan, items);
+  const ExactReport report = compare_exactly(gpu, cpu);
+  EXPECT_TRUE(report.passed()) << format_exact_comparison(plan, items, report, "cuda");
+}
+
 // docs/method.md §13: the cuda engine runs the cpu engine's code with the same float arithmetic,
 // so every network ends with the same bits (parameters through their fingerprint, loss, verdicts).
 TEST(CudaEngines, CudaComputesTheCpuEnginesBitsOnEveryKernelKind) {

@@ -10,6 +10,9 @@
 namespace symbreak {
 namespace {
 
+// One hidden layer of 4 neurons.
+const NetworkShape kWidth4{2, 4, 1};
+
 // Values from the closed form (Wilson 1927), as tabulated e.g. by Newcombe (1998), to 4 decimals.
 TEST(WilsonInterval, MatchesKnownValues) {
   struct Case {
@@ -52,15 +55,15 @@ NetworkResult network(bool solved, int epoch, double loss, std::vector<int> dist
   r.final_loss = loss;
   r.distinct = std::move(distinct);
   r.diverged = diverged;
-  set_symmetry_verdicts(r, 4);
+  set_symmetry_verdicts(r, kWidth4);
   return r;
 }
 
 TEST(ConfigAccumulator, LeavesDivergedOutOfWidthAndLoss) {
   ConfigAccumulator acc;
-  acc.add(network(true, 10, 0.1, {4}, false), 4);
-  acc.add(network(true, 30, 0.3, {1}, false), 4);
-  acc.add(network(false, -1, std::nan(""), {4}, true), 4);
+  acc.add(network(true, 10, 0.1, {4}, false), kWidth4);
+  acc.add(network(true, 30, 0.3, {1}, false), kWidth4);
+  acc.add(network(false, -1, std::nan(""), {4}, true), kWidth4);
   const ConfigSummary s = acc.summary();
   EXPECT_EQ(s.n, 3);
   EXPECT_DOUBLE_EQ(s.solved.rate, 2.0 / 3.0);
@@ -81,12 +84,12 @@ TEST(ConfigAccumulator, NoNaNReachesTheAggregatesOfAMixedConfiguration) {
     NetworkResult r = network(false, -1, bad, {4}, true);
     r.trace = {TracePoint{0, 0.5, false, 1.0, true, false, false},
                TracePoint{10, bad, false, 1.0, false, false, true}};
-    acc.add(r, 4);
+    acc.add(r, kWidth4);
   }
   NetworkResult healthy = network(false, -1, 0.25, {2}, false);
   healthy.trace = {TracePoint{0, 0.75, false, 0.5, false, false, false},
                    TracePoint{10, 0.25, false, 0.5, false, false, false}};
-  acc.add(healthy, 4);
+  acc.add(healthy, kWidth4);
   const ConfigSummary s = acc.summary();
   EXPECT_DOUBLE_EQ(s.diverged.rate, 0.75);
   EXPECT_DOUBLE_EQ(*s.eff_width, 0.5);
@@ -101,8 +104,8 @@ TEST(ConfigAccumulator, NoNaNReachesTheAggregatesOfAMixedConfiguration) {
 
 TEST(ConfigAccumulator, EveryNetworkDivergedLeavesTheMeansEmpty) {
   ConfigAccumulator acc;
-  acc.add(network(false, -1, std::nan(""), {4}, true), 4);
-  acc.add(network(false, -1, std::numeric_limits<double>::infinity(), {1}, true), 4);
+  acc.add(network(false, -1, std::nan(""), {4}, true), kWidth4);
+  acc.add(network(false, -1, std::numeric_limits<double>::infinity(), {1}, true), kWidth4);
   const ConfigSummary s = acc.summary();
   EXPECT_DOUBLE_EQ(s.diverged.rate, 1.0);
   EXPECT_DOUBLE_EQ(s.broken.rate, 0.0);
@@ -120,7 +123,7 @@ TEST(ConfigAccumulator, MeanLossOfHugeFiniteLossesDoesNotOverflow) {
   for (int i = 0; i < 3; ++i) {
     NetworkResult r = network(false, -1, huge, {1}, false);
     r.trace = {TracePoint{0, huge, false, 0.25, false, true, false}};
-    acc.add(r, 4);
+    acc.add(r, kWidth4);
   }
   const ConfigSummary s = acc.summary();
   ASSERT_TRUE(s.mean_final_loss.has_value());
@@ -131,8 +134,33 @@ TEST(ConfigAccumulator, MeanLossOfHugeFiniteLossesDoesNotOverflow) {
 
 TEST(ConfigAccumulator, NoSolvedNetworkMeansNoMedianEpoch) {
   ConfigAccumulator acc;
-  acc.add(network(false, -1, 0.7, {1}, false), 4);
+  acc.add(network(false, -1, 0.7, {1}, false), kWidth4);
   EXPECT_FALSE(acc.summary().median_epoch_solved.has_value());
+}
+
+// With listed widths (10x5) each layer's D_l is read against its own H_l (docs/method.md §6):
+// D = (5, 5) breaks the 5-neuron layer but not the 10-neuron one; eff_width is (5/10 + 5/5) / 2.
+TEST(ConfigAccumulator, ReadsEachLayerAgainstItsOwnWidth) {
+  const int sizes[] = {10, 5};
+  const NetworkShape shape = shape_with_widths(2, sizes, 2);
+  NetworkResult half;
+  half.distinct = {5, 5};
+  set_symmetry_verdicts(half, shape);
+  EXPECT_FALSE(half.broken);
+  EXPECT_FALSE(half.collapsed);
+  NetworkResult all;
+  all.distinct = {10, 5};
+  set_symmetry_verdicts(all, shape);
+  EXPECT_TRUE(all.broken);
+  NetworkResult single;
+  single.distinct = {10, 1};
+  set_symmetry_verdicts(single, shape);
+  EXPECT_TRUE(single.collapsed);
+  EXPECT_FALSE(single.broken);
+  ConfigAccumulator acc;
+  acc.add(half, shape);
+  const ConfigSummary s = acc.summary();
+  EXPECT_DOUBLE_EQ(*s.eff_width, (0.5 + 1.0) / 2.0);
 }
 
 }  // namespace

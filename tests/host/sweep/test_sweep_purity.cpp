@@ -62,7 +62,7 @@ SweepGrid grid(std::vector<std::string> tasks, std::vector<int> widths,
   SweepGrid g;
   g.tasks = std::move(tasks);
   g.depths = {2};
-  g.widths = std::move(widths);
+  g.widths.assign(widths.begin(), widths.end());
   g.activations = std::move(activations);
   for (const char* init : inits)
     g.inits.push_back(parse_init_choice(init));
