@@ -1,6 +1,7 @@
 // Question: how many network-epochs per second does each engine train? One benchmark per engine and
 // shape, BM_Train/<engine>/<shape>, timing one whole Engine::train call as the sweep runner makes
-// it.
+// it. And what do the options of docs/method.md §4.1 cost on the float engines?
+// BM_Breakers/<engine>/<shape>/<option>, with plain SGD on the same shape as the baseline.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -26,7 +27,9 @@ bool runs_on_gpu(const std::string& engine) {
 // engine API is synchronous (the GPU engines synchronise and download the results before
 // returning), so wall-clock time around the call is the right time for every engine; it is passed
 // as manual time so that nothing else in the loop is counted.
-void train_benchmark(benchmark::State& state, const EngineInfo& info, const BenchShape& shape) {
+// `breaker`: the options to train with (nullptr: the plain configuration of bench_plan).
+void train_benchmark(benchmark::State& state, const EngineInfo& info, const BenchShape& shape,
+                     const BenchBreaker* breaker = nullptr) {
   if (!info.available) {
     state.SkipWithError(info.unavailable_reason.c_str());
     return;
@@ -35,7 +38,8 @@ void train_benchmark(benchmark::State& state, const EngineInfo& info, const Benc
     const std::unique_ptr<Engine> engine = make_engine(info.name, 0);
     const double flop_per_epoch = flop_per_network_epoch(bench_plan(shape, 1));
     const std::int64_t networks = networks_for(info.name, flop_per_epoch * kEpochs);
-    const SweepPlan plan = bench_plan(shape, networks);
+    const SweepPlan plan =
+        breaker ? bench_plan(shape, *breaker, networks) : bench_plan(shape, networks);
     std::vector<WorkItem> items(networks);
     for (std::int64_t i = 0; i < networks; ++i)
       items[i] = plan.item(i);
@@ -82,6 +86,23 @@ void register_benchmarks(const std::vector<EngineInfo>& engines) {
           [info, shape](benchmark::State& state) { train_benchmark(state, info, shape); })
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond);
+    }
+  }
+  // The breakers on the float engines, each option next to plain SGD on the same shape. The
+  // network count per iteration is the plain configuration's, so the times compare directly.
+  for (const BenchShape& shape : kBreakerShapes) {
+    for (const EngineInfo& info : engines) {
+      if (info.name == "cpu-ref") continue;
+      for (const BenchBreaker& breaker : kBreakers) {
+        const std::string name =
+            "BM_Breakers/" + info.name + '/' + shape.label + '/' + breaker.label;
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [info, shape, &breaker](benchmark::State& state) {
+                                       train_benchmark(state, info, shape, &breaker);
+                                     })
+            ->UseManualTime()
+            ->Unit(benchmark::kMillisecond);
+      }
     }
   }
 }

@@ -53,6 +53,43 @@ inline SweepPlan bench_plan(const BenchShape& shape, std::int64_t networks, int 
   return make_plan(grid, run);
 }
 
+// The options of docs/method.md §4.1 a BM_Breakers benchmark trains with, against plain SGD on the
+// same shape. Adam and RMSprop get the small learning rate they use in practice.
+struct BenchBreaker {
+  const char* label;
+  Optimizer optimizer;
+  double lr, weight_decay, dropout, grad_noise;
+};
+
+inline constexpr std::array<BenchBreaker, 6> kBreakers = {{
+    {"sgd", Optimizer::sgd, 0.5, 0.0, 0.0, 0.0},
+    {"adam", Optimizer::adam, 0.01, 0.0, 0.0, 0.0},
+    {"rmsprop", Optimizer::rmsprop, 0.01, 0.0, 0.0, 0.0},
+    {"weight_decay", Optimizer::sgd, 0.5, 0.01, 0.0, 0.0},
+    {"dropout", Optimizer::sgd, 0.5, 0.0, 0.5, 0.0},
+    {"grad_noise", Optimizer::sgd, 0.5, 0.0, 0.0, 0.01},
+}};
+
+// The shapes the breakers are measured on: one the fused per-thread kernel trains with plain SGD,
+// one the per-warp kernel does, and one that is layered either way.
+inline constexpr std::array<BenchShape, 3> kBreakerShapes = {{
+    {"xor_d1_w8", "xor", 1, 8},
+    {"xor_d1_w32", "xor", 1, 32},
+    {"xor_d3_w16", "xor", 3, 16},
+}};
+
+inline SweepPlan bench_plan(const BenchShape& shape, const BenchBreaker& b, std::int64_t networks) {
+  SweepPlan plan = bench_plan(shape, networks);
+  for (Config& c : plan.configs) {
+    c.optimizer = b.optimizer;
+    c.lr = b.lr;
+    c.weight_decay = b.weight_decay;
+    c.dropout = b.dropout;
+    c.grad_noise = b.grad_noise;
+  }
+  return plan;
+}
+
 // FLOP estimate of one epoch of one network: the dense products only, per sample, times the n
 // samples of the task (full batch: one forward and one backward pass per sample per epoch).
 //   forward   z_l = W_l a_{l-1}              2 FLOP (multiply, add) per weight   2 W

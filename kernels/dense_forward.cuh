@@ -1,9 +1,12 @@
 // Dense forward of one layer with bias and activation, one thread per (network, sample, neuron):
 // z_i = b_i + Σ_j W[i][j] a_j, a_i = f(z_i) for hidden layers (the output layer keeps the logit).
-// z and a are kept for the backward pass. See layered_batch.cuh for the arrays.
+// z and a are kept for the backward pass. With dropout, the forward pass of a training update
+// multiplies each hidden activation by its unit's mask (docs/method.md §4.1) and keeps the mask for
+// the backward pass; evaluations (step < 0) drop nothing. See layered_batch.cuh for the arrays.
 #pragma once
 
 #include "activation.cuh"
+#include "breaker_values.cuh"
 #include "host_device.cuh"
 #include "layered_batch.cuh"
 
@@ -19,11 +22,23 @@ SYMBREAK_HD inline Real dense_unit(const Real* w_row, Real bias, const Input* in
   return z;
 }
 
+// Unit `unit` of layer l for sample `sample` of the training set in network `net`.
 template <class Real>
 SYMBREAK_HD inline void store_activation(const LayeredBatchOf<Real>& b, int l, long long index,
-                                         Real z) {
+                                         Real z, int net, int sample, int unit, long long step) {
   b.z[index] = z;
-  b.a[index] = l <= b.job.shape.depth ? activate(b.job.activation, z) : z;
+  if (l > b.job.shape.depth) {
+    b.a[index] = z;
+    return;
+  }
+  const Real a = activate(b.job.activation, z);
+  if (b.drops(l, step)) {
+    const Real m = unit_dropout(b.job, b.replicate[net], step, sample, l, unit);
+    b.mask[index] = m;
+    b.a[index] = a * m;
+  } else {
+    b.a[index] = a;
+  }
 }
 
 // idx in [0, networks * count * n_l).
@@ -31,8 +46,9 @@ template <class Real = float>
 struct DenseForwardOp {
   LayeredBatchOf<Real> b;
   int l;
-  int first;  // first sample of the batch
-  int count;  // samples in the batch
+  int first;            // first sample of the batch
+  int count;            // samples in the batch
+  long long step = -1;  // the update this forward pass belongs to; < 0: an evaluation
 
   SYMBREAK_HD void operator()(long long idx) const {
     const NetworkShape& s = b.job.shape;
@@ -43,7 +59,8 @@ struct DenseForwardOp {
     const Real bias = p[s.bias_offset(l) + c.unit];
     const Real z = l == 1 ? dense_unit(w_row, bias, b.sample_input(first, c.sample), fan_in)
                           : dense_unit(w_row, bias, b.hidden_input(l, c.net, c.sample), fan_in);
-    store_activation(b, l, b.unit_index(l, c.net, c.sample, c.unit), z);
+    store_activation(b, l, b.unit_index(l, c.net, c.sample, c.unit), z, c.net, first + c.sample,
+                     c.unit, step);
   }
 };
 
@@ -52,13 +69,16 @@ template <class Real = float>
 struct BiasActivationOp {
   LayeredBatchOf<Real> b;
   int l;
+  int first;
   int count;
+  long long step = -1;
 
   SYMBREAK_HD void operator()(long long idx) const {
     const UnitCoordinates c = unit_coordinates(idx, b.job.shape.units(l), count);
     const long long index = b.unit_index(l, c.net, c.sample, c.unit);
     store_activation(b, l, index,
-                     b.z[index] + b.network_params(c.net)[b.job.shape.bias_offset(l) + c.unit]);
+                     b.z[index] + b.network_params(c.net)[b.job.shape.bias_offset(l) + c.unit],
+                     c.net, first + c.sample, c.unit, step);
   }
 };
 

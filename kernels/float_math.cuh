@@ -10,6 +10,7 @@
 // written. Branches depend only on the argument, so equal arguments take equal paths.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -36,6 +37,16 @@ SYMBREAK_HD inline float exp2_int(int n) {
 
 SYMBREAK_HD inline float abs_f(float x) {
   return float_from_bits(float_bits(x) & 0x7fffffffu);
+}
+
+// The square root IEEE 754 defines (correctly rounded): sqrt.rn on the GPU, sqrtss on the host.
+// Adam and RMSprop divide by it (optimizer_step.cuh).
+SYMBREAK_HD inline float sqrt_f(float x) {
+#if defined(__CUDA_ARCH__)
+  return __fsqrt_rn(x);
+#else
+  return std::sqrt(x);
+#endif
 }
 
 // A value as an unevaluated sum hi + lo with |lo| below half an ulp of hi: enough precision to

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "activation.cuh"
+#include "breaker_values.cuh"
 #include "float_math.cuh"
 #include "loss.cuh"
 #include "train_job.cuh"
@@ -49,6 +50,12 @@ struct BasicFloatPack {
   BasicFloatPack() = default;
   BasicFloatPack(float x) : v(x) {}  // NOLINT: broadcast, as float constants mix with packs
   explicit BasicFloatPack(const FloatSimd& s) : v(s) {}
+
+  // Each lane's replicate, which keys its network's dropout masks and gradient noise. Nested here
+  // so that its name, too, is unique to this instruction set (tests/scripts/test_lane_symbols.sh).
+  struct Replicates {
+    std::uint32_t lane[FloatSimd::size()];
+  };
 
   SYMBREAK_PACK float operator[](int lane) const { return v[lane]; }
   SYMBREAK_PACK void set(int lane, float x) { v[lane] = x; }
@@ -119,6 +126,12 @@ SYMBREAK_PACK IntSimd::mask_type int_mask(const PackMask& m) {
 
 SYMBREAK_PACK FloatPack abs_f(const FloatPack& x) {
   return pack_from_bits(pack_bits(x) & 0x7fffffffu);
+}
+
+// The correctly rounded square root lane by lane, as sqrt_f for float. (stdx::sqrt trips GCC 12's
+// -Wmaybe-uninitialized inside its AVX-512 intrinsic; the compiler still emits a vector sqrt.)
+SYMBREAK_PACK FloatPack sqrt_f(const FloatPack& x) {
+  return FloatPack(FloatSimd([&](auto lane) { return __builtin_sqrtf(x.v[lane]); }));
 }
 
 // 2^n lane by lane, for -126 <= n <= 127 (other lanes get meaningless values that callers discard).
@@ -264,7 +277,29 @@ template <>
 struct LaneTypes<FloatPack> {
   using Count = IntSimd;
   using State = PackState;
+  using Replicate = FloatPack::Replicates;
 };
+
+// breaker_values.cuh lane by lane: each lane draws for its own network, exactly as the scalar
+// code does (flatten: the Philox rounds are inlined here, never shared with other objects).
+[[gnu::flatten]] SYMBREAK_PACK FloatPack unit_dropout(const TrainJob& job,
+                                                      const FloatPack::Replicates& r,
+                                                      long long step, int sample, int l, int i) {
+  FloatPack m = 0.0f;
+  for (int lane = 0; lane < kPackLanes; ++lane)
+    m.set(lane, unit_dropout(job, r.lane[lane], step, sample, l, i));
+  return m;
+}
+
+[[gnu::flatten]] SYMBREAK_PACK FloatPack parameter_noise(const TrainJob& job,
+                                                         const FloatPack::Replicates& r,
+                                                         long long step, int l, int i, int j,
+                                                         int fan_in) {
+  FloatPack xi = 0.0f;
+  for (int lane = 0; lane < kPackLanes; ++lane)
+    xi.set(lane, parameter_noise(job, r.lane[lane], step, l, i, j, fan_in));
+  return xi;
+}
 
 SYMBREAK_PACK IntSimd correct_count(const FloatPack& z, float y) {
   IntSimd c = 0;

@@ -49,7 +49,16 @@ struct KernelChoice {
   int bucket = -1;  // index into kThreadBuckets for fused_thread
 };
 
+// Whether the fused kernels can train a job: they run plain SGD with or without momentum. Adam,
+// RMSprop, weight decay, dropout and gradient noise (docs/method.md §4.1) train with the layered
+// kernels.
+SYMBREAK_HD inline bool fused_kernels_train(const TrainJob& job) {
+  return job.optimizer == Optimizer::sgd && job.weight_decay == 0.0f && job.dropout == 0.0f &&
+         job.grad_noise == 0.0;
+}
+
 inline KernelChoice choose_kernel(const TrainJob& job) {
+  if (!fused_kernels_train(job)) return KernelChoice{KernelKind::layered, -1};
   const bool momentum = job.momentum != 0.0f;
   const NetworkShape& s = job.shape;  // s.width: the widest hidden layer; each is masked to its own
   // The smallest bucket that fits: buckets are listed in increasing size for each depth.

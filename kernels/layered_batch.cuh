@@ -1,9 +1,12 @@
 // The arrays the layered kernels work on: N networks of one configuration trained together, with
 // the activations of a batch of samples for each. One thread per element of one of these arrays.
 //
-//   params, velocity, grad: [network][P] in the layout of network_shape.cuh
-//   z, a, delta: one block per layer l = 1 ... L+1, each [network][capacity][n_l] row-major, so a
-//     network's block is a column-major n_l x capacity matrix (what cuBLAS expects)
+//   params, velocity, moment2, grad: [network][P] in the layout of network_shape.cuh
+//   z, a, delta, mask: one block per layer l = 1 ... L+1, each [network][capacity][n_l] row-major,
+//     so a network's block is a column-major n_l x capacity matrix (what cuBLAS expects). With
+//     dropout, a holds what the next layer sees (the activation times its mask) and mask the
+//     multipliers (docs/method.md §4.1).
+//   replicate: [network], keys each network's dropout masks and gradient noise
 //   x: [sample][input] shared by all networks; y: [sample]
 //   loss_sum, correct, state: [network], the evaluation accumulators and TrainState
 //
@@ -49,16 +52,24 @@ struct LayeredBatchOf {
   int networks = 0;
   int capacity = 0;  // samples per network the z/a/delta blocks can hold
   Real* params = nullptr;
-  Real* velocity = nullptr;
-  Real* grad = nullptr;  // only the cuBLAS products use it
+  Real* velocity = nullptr;  // momentum's velocity, RMSprop's square average, Adam's first moment
+  Real* moment2 = nullptr;   // Adam's second moment; only with Adam
+  Real* grad = nullptr;      // only the cuBLAS products use it
   Real* z = nullptr;
   Real* a = nullptr;
   Real* delta = nullptr;
+  Real* mask = nullptr;                                            // only with dropout
+  const typename LaneTypes<Real>::Replicate* replicate = nullptr;  // only with draws
   Real* loss_sum = nullptr;
   Count* correct = nullptr;
   State* state = nullptr;
 
   SYMBREAK_HD long long parameter_count() const { return job.shape.parameter_count(); }
+
+  // Whether the forward pass of update `step` (< 0: an evaluation) drops units of layer l.
+  SYMBREAK_HD bool drops(int l, long long step) const {
+    return step >= 0 && job.dropout > 0.0f && l <= job.shape.depth;
+  }
 
   // Offset of layer l's block in z, a and delta.
   SYMBREAK_HD long long layer_block(int l) const {

@@ -29,7 +29,7 @@ struct CublasProducts {
   cublasHandle_t handle;
   DeviceExecutor exec;
 
-  void forward(const LayeredBatch& b, int l, int first, int count) const {
+  void forward(const LayeredBatch& b, int l, int first, int count, long long step) const {
     const NetworkShape& s = b.job.shape;
     const int rows = s.units(l), inner = s.units(l - 1);
     const float one = 1.0f, zero = 0.0f;
@@ -39,7 +39,8 @@ struct CublasProducts {
         handle, CUBLAS_OP_T, CUBLAS_OP_N, rows, count, inner, &one, b.params + s.weight_offset(l),
         inner, b.parameter_count(), input.data, inner, input.stride, &zero, b.z + b.layer_block(l),
         rows, static_cast<long long>(b.capacity) * rows, b.networks));
-    exec.run(static_cast<long long>(b.networks) * count * rows, BiasActivationOp<>{b, l, count});
+    exec.run(static_cast<long long>(b.networks) * count * rows,
+             BiasActivationOp<>{b, l, first, count, step});
   }
 
   void backward(const LayeredBatch& b, int l, int count) const {
@@ -55,7 +56,8 @@ struct CublasProducts {
     exec.run(static_cast<long long>(b.networks) * count * rows, DerivativeOp<>{b, l - 1, count});
   }
 
-  void update(const LayeredBatch& b, int l, int first, int count) const {
+  void update(const LayeredBatch& b, int l, int first, int count, long long step,
+              const UpdateScalars& k) const {
     const NetworkShape& s = b.job.shape;
     const int rows = s.units(l), cols = s.units(l - 1);
     const float one = 1.0f, zero = 0.0f;
@@ -67,7 +69,7 @@ struct CublasProducts {
         b.delta + b.layer_block(l), rows, static_cast<long long>(b.capacity) * rows, &zero,
         b.grad + s.weight_offset(l), cols, b.parameter_count(), b.networks));
     exec.run(static_cast<long long>(b.networks) * rows * (cols + 1),
-             GradientUpdateOp<>{b, l, first, count});
+             GradientUpdateOp<>{b, l, first, count, step, k});
   }
 };
 

@@ -1,12 +1,13 @@
 // Rank-one weight-gradient update of one layer, one thread per parameter (network, i, j), with
 // j == fan_in standing for the bias: the batch's sum of δ_i·a_jᵀ over samples (a sum of rank-one
-// outer products, docs/method.md §3), then the momentum step of sgd_step.cuh. See
-// layered_batch.cuh.
+// outer products, docs/method.md §3), then the optimiser step of optimizer_step.cuh with weight
+// decay and gradient noise (§4.1). See layered_batch.cuh.
 #pragma once
 
+#include "breaker_values.cuh"
 #include "host_device.cuh"
 #include "layered_batch.cuh"
-#include "sgd_step.cuh"
+#include "optimizer_step.cuh"
 
 namespace symbreak {
 
@@ -29,16 +30,32 @@ SYMBREAK_HD inline Real outer_product_sum(const LayeredBatchOf<Real>& b, int l, 
   return sum;
 }
 
+// Parameter (i, j) of layer l of network `net` (flat index `index`) at update `step`, whose
+// scalars (update_scalars, computed once per update by the caller) are k.
 template <class Real>
 SYMBREAK_HD inline void update_parameter(const LayeredBatchOf<Real>& b, long long index,
-                                         Real grad_sum, int count) {
-  const float inv_count = 1.0f / static_cast<float>(count);
-  if (b.job.momentum != 0.0f) {
-    sgd_step<true>(b.params[index], b.velocity[index], grad_sum, inv_count, b.job.lr,
-                   b.job.momentum);
-  } else {
-    Real unused = 0.0f;
-    sgd_step<false>(b.params[index], unused, grad_sum, inv_count, b.job.lr, 0.0f);
+                                         Real grad_sum, const UpdateScalars& k, long long step,
+                                         int l, int net, int i, int j) {
+  Real noise = 0.0f;
+  if (k.noisy) {
+    noise = parameter_noise(b.job, b.replicate[net], step, l, i, j, b.job.shape.units(l - 1));
+  }
+  Real unused1 = 0.0f, unused2 = 0.0f;
+  Real& theta = b.params[index];
+  switch (update_rule(b.job)) {
+    case UpdateRule::sgd:
+      optimizer_step<UpdateRule::sgd>(theta, unused1, unused2, grad_sum, noise, k);
+      break;
+    case UpdateRule::momentum:
+      optimizer_step<UpdateRule::momentum>(theta, b.velocity[index], unused2, grad_sum, noise, k);
+      break;
+    case UpdateRule::adam:
+      optimizer_step<UpdateRule::adam>(theta, b.velocity[index], b.moment2[index], grad_sum, noise,
+                                       k);
+      break;
+    case UpdateRule::rmsprop:
+      optimizer_step<UpdateRule::rmsprop>(theta, b.velocity[index], unused2, grad_sum, noise, k);
+      break;
   }
 }
 
@@ -60,12 +77,15 @@ struct Rank1UpdateOp {
   int l;
   int first;
   int count;
+  long long step;
+  UpdateScalars k;  // update_scalars(b.job, count, step)
 
   SYMBREAK_HD void operator()(long long idx) const {
     const ParameterCoordinates c =
         parameter_coordinates(idx, b.job.shape.units(l), b.job.shape.units(l - 1));
     update_parameter(b, layer_parameter_index(b, l, c.net, c.i, c.j),
-                     outer_product_sum(b, l, c.net, first, count, c.i, c.j), count);
+                     outer_product_sum(b, l, c.net, first, count, c.i, c.j), k, step, l, c.net, c.i,
+                     c.j);
   }
 };
 
@@ -77,6 +97,8 @@ struct GradientUpdateOp {
   int l;
   int first;
   int count;
+  long long step;
+  UpdateScalars k;  // update_scalars(b.job, count, step)
 
   SYMBREAK_HD void operator()(long long idx) const {
     const int fan_in = b.job.shape.units(l - 1);
@@ -84,7 +106,7 @@ struct GradientUpdateOp {
     const long long index = layer_parameter_index(b, l, c.net, c.i, c.j);
     const Real grad_sum =
         c.j < fan_in ? b.grad[index] : outer_product_sum(b, l, c.net, first, count, c.i, c.j);
-    update_parameter(b, index, grad_sum, count);
+    update_parameter(b, index, grad_sum, k, step, l, c.net, c.i, c.j);
   }
 };
 

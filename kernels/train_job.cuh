@@ -8,6 +8,7 @@
 #include "activation.cuh"
 #include "loss.cuh"
 #include "network_shape.cuh"
+#include "optimizer.cuh"
 
 namespace symbreak {
 
@@ -19,9 +20,27 @@ struct TrainJob {
   Loss loss = Loss::bce;
   float lr = 0.5f;
   float momentum = 0.0f;
-  const float* x = nullptr;  // [sample][input], row-major
-  const float* y = nullptr;  // [sample]
+  // What else might break the symmetry (docs/method.md §4.1); the defaults are plain SGD.
+  Optimizer optimizer = Optimizer::sgd;
+  float weight_decay = 0.0f;
+  float dropout = 0.0f;                 // p: 0 = no dropout
+  float dropout_scale = 1.0f;           // 1 / (1 - p), rounded to float once
+  std::uint64_t dropout_threshold = 0;  // dropout_threshold(p) of breaker_draws.cuh
+  double grad_noise = 0.0;              // σ; each draw is scaled in double, then rounded once
+  std::uint32_t seed = 0;               // with each network's replicate, keys masks and noise
+  const float* x = nullptr;             // [sample][input], row-major
+  const float* y = nullptr;             // [sample]
 };
+
+// Updates per epoch: ceil(n / batch). Update u of epoch e is update number e * this + u.
+SYMBREAK_HD inline int updates_per_epoch(const TrainJob& job) {
+  return (job.samples + job.batch - 1) / job.batch;
+}
+
+// Whether training draws random numbers: dropout masks or gradient noise, keyed per network.
+SYMBREAK_HD inline bool draws_randomness(const TrainJob& job) {
+  return job.dropout > 0.0f || job.grad_noise != 0.0;
+}
 
 // Train epochs first_epoch ... last_epoch - 1, then evaluate the parameters after last_epoch
 // epochs. first_epoch == last_epoch only evaluates.
@@ -49,6 +68,7 @@ template <class Real>
 struct LaneTypes {
   using Count = int;
   using State = TrainState;
+  using Replicate = std::uint32_t;  // the network's replicate, which keys its random draws
 };
 
 SYMBREAK_HD inline int correct_count(float z, float y) {

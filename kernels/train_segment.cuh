@@ -5,7 +5,7 @@
 #pragma once
 
 #include "host_device.cuh"
-#include "sgd_step.cuh"
+#include "optimizer_step.cuh"
 #include "train_job.cuh"
 
 namespace symbreak {
@@ -35,10 +35,18 @@ SYMBREAK_HD inline void train_segment(const TrainJob& job, EpochSegment segment,
         correct += correct_count(act.zo, job.y[s]);
         backward(p, job, x, job.y[s], act, g);
       }
-      const float inv_count = 1.0f / static_cast<float>(count);
-      const float lr = job.lr, mu = job.momentum;
+      // Plain SGD with or without momentum: the other options of docs/method.md §4.1 train with
+      // the layered kernels (kernel_choice.cuh), so decay and noise stay off here.
+      UpdateScalars k;
+      k.inv_count = 1.0f / static_cast<float>(count);
+      k.lr = job.lr;
+      k.momentum = job.momentum;
+      constexpr UpdateRule kRule = MOMENTUM ? UpdateRule::momentum : UpdateRule::sgd;
       p.zip(
-          [&](Real& pk, Real& vk, Real& gk) { sgd_step<MOMENTUM>(pk, vk, gk, inv_count, lr, mu); },
+          [&](Real& pk, Real& vk, Real& gk) {
+            Real unused = 0.0f;
+            optimizer_step<kRule>(pk, vk, unused, gk, Real(0.0f), k);
+          },
           v, g);
     }
     if (full_batch) note_solved(state, correct, n, epoch);

@@ -300,28 +300,6 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   return &app;
 }
 
-namespace {
-
-// Until the float engines train the optimisers and regularisers of docs/method.md §4.1, only
-// cpu-ref does: `auto` picks it for a sweep that uses them, and another engine is refused rather
-// than silently training plain SGD.
-bool uses_breakers(const SweepPlan& plan) {
-  return std::any_of(plan.configs.begin(), plan.configs.end(), [](const Config& c) {
-    return c.optimizer != Optimizer::sgd || c.weight_decay != 0.0 || c.dropout != 0.0 ||
-           c.grad_noise != 0.0;
-  });
-}
-
-std::string engine_for(const std::string& requested, const SweepPlan& plan) {
-  if (!uses_breakers(plan)) return requested == "auto" ? choose_auto_engine(plan, true) : requested;
-  if (requested == "auto" || requested == "cpu-ref") return "cpu-ref";
-  throw std::runtime_error("engine '" + requested +
-                           "' cannot run here: it does not train --optimizer adam or rmsprop, "
-                           "--weight-decay, --dropout or --grad-noise yet; use --engine cpu-ref");
-}
-
-}  // namespace
-
 int run_sweep_command(const SweepOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
@@ -333,7 +311,7 @@ int run_sweep_command(const SweepOptions& o) {
   const int threads = thread_count(o.run);
   check_engine_name(o.run.engine);
   const bool auto_engine = o.run.engine == "auto";
-  const std::string chosen_engine = engine_for(o.run.engine, plan);
+  const std::string chosen_engine = auto_engine ? choose_auto_engine(plan, true) : o.run.engine;
   use_local_rank_device(chosen_engine);
   const std::unique_ptr<Engine> engine = make_engine(chosen_engine, threads);
   if (!o.quiet && mpi_rank() == 0 && !selected.note().empty()) {

@@ -4,6 +4,8 @@
 #include "host/engines/cpu_engine.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "host/engines/cpu_lanes.hpp"
@@ -42,20 +44,25 @@ void train_warp(const TrainJob& job, EpochSegment segment, float* p, float* v, T
 }
 
 // Trains one network with the layered element operations, as a batch of one network.
-void train_layered(const TrainJob& job, EpochSegment segment, float* p, float* v, TrainState& st) {
+void train_layered(const TrainJob& job, EpochSegment segment, float* p, float* v, float* m2,
+                   std::uint32_t replicate, TrainState& st) {
   LayeredBatch b;
   b.job = job;
   b.networks = 1;
   b.capacity = job.batch;
-  std::vector<float> z, a, delta;
+  std::vector<float> z, a, delta, mask;
   b.params = p;
   b.velocity = v;
+  b.moment2 = m2;
+  b.replicate = &replicate;
   z.resize(b.total_units());
   a.resize(z.size());
   delta.resize(z.size());
+  if (job.dropout > 0.0f) mask.resize(z.size());
   b.z = z.data();
   b.a = a.data();
   b.delta = delta.data();
+  b.mask = mask.data();
   float loss_sum = 0.0f;
   int correct = 0;
   b.loss_sum = &loss_sum;
@@ -78,6 +85,10 @@ class CpuBackend final : public FloatBackend {
     }
     initial_parameters(chunk, threads_, params_);
     velocity_.assign(chunk.parameter_total, 0.0f);
+    const bool adam = std::any_of(jobs_.begin(), jobs_.end(), [](const TrainJob& job) {
+      return job.optimizer == Optimizer::adam;
+    });
+    moment2_.assign(adam ? chunk.parameter_total : 0, 0.0f);
     states_.assign(chunk.job_of.size(), TrainState{});
     initial_ = params_;
     // Work units: packs of up to pack_lanes() networks of one job (a job's networks are
@@ -100,11 +111,14 @@ class CpuBackend final : public FloatBackend {
       const TrainJob& job = jobs_[unit.job];
       float* p = params_.data() + chunk.offset[unit.first];
       float* v = velocity_.data() + chunk.offset[unit.first];
+      float* m2 = moment2_.empty() ? nullptr : moment2_.data() + chunk.offset[unit.first];
       TrainState* st = states_.data() + unit.first;
+      const std::uint32_t* replicates = chunk.replicate.data() + unit.first;
       if (lanes_) {
-        train_pack_on_host(job, chunk.kernels[unit.job], segment, unit.count, p, v, st);
+        train_pack_on_host(job, chunk.kernels[unit.job], segment, unit.count, p, v, st, m2,
+                           replicates);
       } else {
-        train_network_on_host(job, chunk.kernels[unit.job], segment, p, v, *st);
+        train_network_on_host(job, chunk.kernels[unit.job], segment, p, v, *st, m2, *replicates);
       }
     });
   }
@@ -134,7 +148,7 @@ class CpuBackend final : public FloatBackend {
   bool lanes_;  // train packs of networks (else one network at a time)
   const FloatChunk* chunk_ = nullptr;
   std::vector<TrainJob> jobs_;
-  std::vector<float> params_, velocity_, initial_;
+  std::vector<float> params_, velocity_, moment2_, initial_;
   std::vector<TrainState> states_;
   struct Unit {
     int job, first, count;  // networks first ... first + count - 1 of job
@@ -145,7 +159,11 @@ class CpuBackend final : public FloatBackend {
 }  // namespace
 
 void train_network_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment,
-                           float* params, float* velocity, TrainState& state) {
+                           float* params, float* velocity, TrainState& state, float* moment2,
+                           std::uint32_t replicate) {
+  if (choice.kind != KernelKind::layered && !fused_kernels_train(job)) {
+    throw std::invalid_argument("train_network_on_host: the fused kernels train plain SGD only");
+  }
   switch (choice.kind) {
     case KernelKind::fused_thread:
       dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
@@ -156,7 +174,10 @@ void train_network_on_host(const TrainJob& job, KernelChoice choice, EpochSegmen
       train_warp(job, segment, params, velocity, state);
       break;
     case KernelKind::layered:
-      train_layered(job, segment, params, velocity, state);
+      if (job.optimizer == Optimizer::adam && moment2 == nullptr) {
+        throw std::invalid_argument("train_network_on_host: Adam needs the second moment's array");
+      }
+      train_layered(job, segment, params, velocity, moment2, replicate, state);
       break;
   }
 }

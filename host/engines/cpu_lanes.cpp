@@ -85,13 +85,19 @@ void train_warp_pack(const TrainJob& job, EpochSegment segment, int lanes, float
 // The layered element operations (layered_train.cuh) on a batch of one pack-valued network. The
 // flat layout is the same for every lane, so parameters move entry by entry.
 void train_layered_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params,
-                        float* velocity, TrainState* states) {
+                        float* velocity, float* moment2, const std::uint32_t* replicates,
+                        TrainState* states) {
   const std::int64_t count = job.shape.parameter_count();
   LayeredBatchOf<FloatPack> b;
   b.job = job;
   b.networks = 1;
   b.capacity = job.batch;
-  std::vector<FloatPack> p(count), v(count), z(b.total_units()), a(z.size()), delta(z.size());
+  const bool adam = job.optimizer == Optimizer::adam, dropout = job.dropout > 0.0f;
+  std::vector<FloatPack> p(count), v(count), m2(adam ? count : 0), z(b.total_units()), a(z.size()),
+      delta(z.size()), mask(dropout ? z.size() : 0);
+  FloatPack::Replicates replicate;
+  for (int lane = 0; lane < kPackLanes; ++lane)
+    replicate.lane[lane] = replicates == nullptr ? 0u : replicates[std::min(lane, lanes - 1)];
   const auto load = [&](std::vector<FloatPack>& pack, const float* flat) {
     for (int lane = 0; lane < kPackLanes; ++lane) {
       const float* source = flat + std::min(lane, lanes - 1) * count;
@@ -107,11 +113,15 @@ void train_layered_pack(const TrainJob& job, EpochSegment segment, int lanes, fl
   };
   load(p, params);
   load(v, velocity);
+  if (adam) load(m2, moment2);
   FloatPack loss_sum = 0.0f;
   IntSimd correct = 0;
   PackState state = load_states(states, lanes);
   b.params = p.data();
   b.velocity = v.data();
+  b.moment2 = m2.data();
+  b.mask = mask.data();
+  b.replicate = &replicate;
   b.z = z.data();
   b.a = a.data();
   b.delta = delta.data();
@@ -122,6 +132,7 @@ void train_layered_pack(const TrainJob& job, EpochSegment segment, int lanes, fl
   layered_train(exec, CustomProducts<HostExecutor>{exec}, b, segment);
   store(p, params);
   store(v, velocity);
+  if (adam) store(m2, moment2);
   store_states(state, states, lanes);
 }
 
@@ -132,14 +143,21 @@ int pack_lanes() {
 }
 
 void train_pack_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment, int lanes,
-                        float* params, float* velocity, TrainState* states) {
+                        float* params, float* velocity, TrainState* states, float* moment2,
+                        const std::uint32_t* replicates) {
   // No std::string here: its inline code would be emitted for this file's instruction set and
   // could be shared with the rest of the program (tests/scripts/test_lane_symbols.sh).
   if (lanes < 1 || lanes > kPackLanes) {
     throw std::invalid_argument("train_pack_on_host: lanes must be 1 ... pack_lanes()");
   }
+  if (job.optimizer == Optimizer::adam && moment2 == nullptr) {
+    throw std::invalid_argument("train_pack_on_host: Adam needs the second moment's array");
+  }
+  if (choice.kind != KernelKind::layered && !fused_kernels_train(job)) {
+    throw std::invalid_argument("train_pack_on_host: the fused kernels train plain SGD only");
+  }
   if (choice.kind == KernelKind::layered) {
-    train_layered_pack(job, segment, lanes, params, velocity, states);
+    train_layered_pack(job, segment, lanes, params, velocity, moment2, replicates, states);
     return;
   }
   if (choice.kind == KernelKind::fused_thread) {

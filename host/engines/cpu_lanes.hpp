@@ -4,6 +4,8 @@
 // the scalar float code (and the GPU) computes for its network.
 #pragma once
 
+#include <cstdint>
+
 #include "kernels/kernel_choice.cuh"
 #include "kernels/train_job.cuh"
 
@@ -15,8 +17,11 @@ int pack_lanes();
 // One segment of training of `lanes` (1 ... pack_lanes()) networks of `job` with the kernel
 // `choice` names (fused per thread, fused per warp, or the layered element operations). Network i's
 // parameters and velocity start at params + i * P and velocity + i * P (P =
-// job.shape.parameter_count()); its state is states[i].
+// job.shape.parameter_count()); its state is states[i]; with Adam its second moment starts at
+// moment2 + i * P; its replicate (which keys dropout masks and gradient noise) is replicates[i]
+// (all 0 when replicates is null).
 void train_pack_on_host(const TrainJob& job, KernelChoice choice, EpochSegment segment, int lanes,
-                        float* params, float* velocity, TrainState* states);
+                        float* params, float* velocity, TrainState* states,
+                        float* moment2 = nullptr, const std::uint32_t* replicates = nullptr);
 
 }  // namespace symbreak

@@ -10,12 +10,12 @@
 #include <map>
 #include <vector>
 
+#include "host/engines/cuda_devices.hpp"
+#include "host/engines/float_engine.hpp"
 #include "kernels/cublas_check.cuh"
 #include "kernels/cublas_handle.hpp"
 #include "kernels/device_buffer.cuh"
 #include "kernels/device_launch.hpp"
-#include "host/engines/cuda_devices.hpp"
-#include "host/engines/float_engine.hpp"
 
 namespace symbreak {
 namespace {
@@ -23,7 +23,7 @@ namespace {
 // Activations and accumulators of one configuration trained by the layered kernels.
 struct LayeredScratch {
   int job = 0;
-  DeviceBuffer<float> z, a, delta, grad, loss_sum;
+  DeviceBuffer<float> z, a, delta, mask, grad, loss_sum;
   DeviceBuffer<int> correct;
 };
 
@@ -59,6 +59,12 @@ class CudaBackend final : public FloatBackend {
     }
     velocity_ = DeviceBuffer<float>(chunk.parameter_total);
     velocity_.zero();
+    const bool adam = std::any_of(jobs_.begin(), jobs_.end(), [](const TrainJob& job) {
+      return job.optimizer == Optimizer::adam;
+    });
+    moment2_ = DeviceBuffer<float>(adam ? chunk.parameter_total : 0);
+    if (adam) moment2_.zero();
+    replicate_ = to_device(chunk.replicate);
     d_depth_offset_ =
         to_device(std::vector<long long>(chunk.depth_offset.begin(), chunk.depth_offset.end()));
     d_width_offset_ =
@@ -159,6 +165,7 @@ class CudaBackend final : public FloatBackend {
     s.z = DeviceBuffer<float>(shape_only.total_units());
     s.a = DeviceBuffer<float>(shape_only.total_units());
     s.delta = DeviceBuffer<float>(shape_only.total_units());
+    if (jobs_[job].dropout > 0.0f) s.mask = DeviceBuffer<float>(shape_only.total_units());
     if (cublas_) {
       s.grad = DeviceBuffer<float>(static_cast<std::size_t>(shape_only.networks) *
                                    shape_only.parameter_count());
@@ -179,11 +186,14 @@ class CudaBackend final : public FloatBackend {
     b.capacity = jobs_[job].batch;
     b.params = params_.data() + chunk.offset[first];
     b.velocity = velocity_.data() + chunk.offset[first];
+    if (jobs_[job].optimizer == Optimizer::adam) b.moment2 = moment2_.data() + chunk.offset[first];
+    b.replicate = replicate_.data() + first;
     b.state = states_.data() + first;
     if (s != nullptr) {
       b.z = s->z.data();
       b.a = s->a.data();
       b.delta = s->delta.data();
+      b.mask = s->mask.data();
       b.grad = s->grad.data();
       b.loss_sum = s->loss_sum.data();
       b.correct = s->correct.data();
@@ -201,7 +211,8 @@ class CudaBackend final : public FloatBackend {
   DeviceBuffer<TrainJob> d_jobs_;
   DeviceBuffer<int> d_network_job_;
   DeviceBuffer<long long> d_offset_, d_depth_offset_, d_width_offset_;
-  DeviceBuffer<float> params_, velocity_, initial_;
+  DeviceBuffer<float> params_, velocity_, moment2_, initial_;
+  DeviceBuffer<std::uint32_t> replicate_;
   DeviceBuffer<TrainState> states_;
   DeviceNetworks nets_;
   std::vector<std::pair<int, DeviceBuffer<int>>> thread_slots_;

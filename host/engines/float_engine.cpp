@@ -7,6 +7,7 @@
 
 #include "host/engines/test_set_evaluation.hpp"
 #include "host/sweep/parallel_for.hpp"
+#include "kernels/breaker_values.cuh"
 #include "kernels/init_params.cuh"
 
 namespace symbreak {
@@ -73,6 +74,7 @@ TrainJob make_train_job(const SweepPlan& plan, const Config& c) {
   job.loss = c.loss;
   job.lr = static_cast<float>(c.lr);
   job.momentum = static_cast<float>(c.momentum);
+  set_breakers(job, c.optimizer, c.weight_decay, c.dropout, c.grad_noise, plan.run.seed);
   return job;
 }
 
@@ -98,14 +100,16 @@ std::string kernel_name(const KernelChoice& choice) {
 double network_bytes(const TrainJob& job, const KernelChoice& choice) {
   const NetworkShape& s = job.shape;
   const double params = static_cast<double>(s.parameter_count());
-  // params, velocity, initial copy and gradient as floats, the double scratch of initialisation,
-  // and the metrics scratch.
-  double bytes = params * (4.0 * 4.0 + 8.0) + 12.0 * s.width + 64.0;
+  // params, velocity, initial copy and gradient as floats (and Adam's second moment), the double
+  // scratch of initialisation, and the metrics scratch.
+  const double arrays = job.optimizer == Optimizer::adam ? 5.0 : 4.0;
+  double bytes = params * (arrays * 4.0 + 8.0) + 12.0 * s.width + 64.0;
   if (choice.kind == KernelKind::layered) {
     double units = 0.0;
     for (int l = 1; l <= s.layers(); ++l)
       units += s.units(l);
-    bytes += 3.0 * 4.0 * units * job.batch;  // z, a and delta for a batch
+    // z, a and delta for a batch, and the dropout masks
+    bytes += (job.dropout > 0.0f ? 4.0 : 3.0) * 4.0 * units * job.batch;
   }
   return bytes;
 }

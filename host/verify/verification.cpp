@@ -38,7 +38,17 @@ bool requires_exact_distinct(const Config& c) {
   const bool symmetric = c.init.weights.sharing == Sharing::symmetric;
   const BiasScheme b = c.bias.bias.scheme;
   const bool deterministic_bias = b == BiasScheme::zeros || b == BiasScheme::constant;
-  return (deterministic_weights || symmetric) && deterministic_bias;
+  if (!(deterministic_weights || symmetric) || !deterministic_bias) return false;
+  // Adam, RMSprop and weight decay act on each parameter alone and keep every symmetry exact
+  // arithmetic keeps (docs/method.md §4.1). Gradient noise and dropout are random per neuron:
+  // the D_l they leave is measured, not known, except where no gradient reaches a hidden weight,
+  // zero weights and biases with f(0) = 0, which stay frozen with dropout (D_l = 1).
+  if (c.grad_noise != 0.0) return false;
+  if (c.dropout > 0.0) {
+    return w == WeightScheme::zeros && b == BiasScheme::zeros &&
+           c.activation != Activation::sigmoid;
+  }
+  return true;
 }
 
 void Agreement::add(const Config& config, const NetworkResult& engine,

@@ -14,7 +14,9 @@
 namespace symbreak {
 
 // True for initialisations that exact arithmetic keeps (partly) symmetric for ever: zeros,
-// const:c, symmetric:<scheme>, identity and hadamard, with zero or constant biases.
+// const:c, symmetric:<scheme>, identity and hadamard, with zero or constant biases, under SGD,
+// Adam, RMSprop and weight decay. With gradient noise never; with dropout only zero weights and
+// biases with an activation f(0) = 0 (tanh, relu, leaky_relu, linear), which no gradient reaches.
 bool requires_exact_distinct(const Config& config);
 
 inline constexpr int kVerdicts = 4;  // solved, broken, collapsed, frozen

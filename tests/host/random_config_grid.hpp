@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "host/config/init_scheme_names.hpp"
-#include "host/sweep/sweep_plan.hpp"
 #include "host/config/task.hpp"
+#include "host/sweep/sweep_plan.hpp"
 #include "host/verify/verification.hpp"
 
 namespace symbreak {
@@ -113,6 +113,26 @@ inline SweepPlan listed_width_plan(int configs, std::uint32_t grid_seed, std::in
     c.width = *std::max_element(c.layer_widths.begin(), c.layer_widths.end());
   }
   return plan;
+}
+
+// Gives each configuration options of docs/method.md §4.1 drawn with std::mt19937(seed): a third
+// keep plain SGD, the others Adam (lr 0.01-0.05) or RMSprop (lr 0.005-0.02) or SGD, with weight
+// decay 0 or 0.01, dropout 0, 0.2 or 0.5 and, `with_noise`, gradient noise 0 or 0.01.
+inline void add_random_breakers(SweepPlan& plan, std::uint32_t seed, bool with_noise) {
+  std::mt19937 rng(seed);
+  const auto pick = [&rng](const auto& options) {
+    return options[std::uniform_int_distribution<std::size_t>(0, options.size() - 1)(rng)];
+  };
+  for (Config& c : plan.configs) {
+    if (std::uniform_int_distribution<int>(0, 2)(rng) == 0) continue;
+    c.optimizer = pick(std::vector<Optimizer>{Optimizer::sgd, Optimizer::adam, Optimizer::rmsprop});
+    if (c.optimizer == Optimizer::adam) c.lr = pick(std::vector<double>{0.01, 0.05});
+    if (c.optimizer == Optimizer::rmsprop) c.lr = pick(std::vector<double>{0.005, 0.02});
+    if (c.optimizer != Optimizer::sgd) c.momentum = 0.0;
+    c.weight_decay = pick(std::vector<double>{0.0, 0.01});
+    c.dropout = pick(std::vector<double>{0.0, 0.2, 0.5});
+    if (with_noise) c.grad_noise = pick(std::vector<double>{0.0, 0.01});
+  }
 }
 
 inline std::vector<WorkItem> every_item(const SweepPlan& plan) {

@@ -30,8 +30,9 @@
 
 #include "host/config/activation_loss_names.hpp"
 #include "host/config/config.hpp"
-#include "host/engines/cpu_reference.hpp"
 #include "host/config/task.hpp"
+#include "host/engines/cpu_reference.hpp"
+#include "kernels/breaker_values.cuh"
 #include "kernels/train_job.cuh"
 
 namespace symbreak {
@@ -59,6 +60,11 @@ struct TrainingCase {
   float lr = 0.5f;
   float momentum = 0.0f;
   int epochs = 20;
+  // docs/method.md §4.1; train_in_double below knows plain SGD only (tests/kernels/test_breakers
+  // has its own double trainer for these).
+  Optimizer optimizer = Optimizer::sgd;
+  double weight_decay = 0.0, dropout = 0.0, grad_noise = 0.0;
+  std::uint32_t seed = 0;      // keys dropout masks and noise with each network's replicate
   std::vector<float> initial;  // layout of network_shape.cuh
   std::vector<float> x, y;     // the task as floats
 
@@ -72,6 +78,7 @@ struct TrainingCase {
     j.loss = loss;
     j.lr = lr;
     j.momentum = momentum;
+    set_breakers(j, optimizer, weight_decay, dropout, grad_noise, seed);
     j.x = x.data();
     j.y = y.data();
     return j;

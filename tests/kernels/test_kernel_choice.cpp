@@ -1,7 +1,8 @@
 // Tests kernels/kernel_choice.cuh: choose_kernel takes the smallest per-thread bucket that holds
 // the network (depth exact, width and inputs within the bucket, momentum matching), the per-warp
 // kernel up to width 32, 12 inputs and depth 2 when no bucket fits, and the layered kernels beyond;
-// every bucket is chosen for some shape; dispatch_thread_bucket instantiates bucket b's shape.
+// every bucket is chosen for some shape; dispatch_thread_bucket instantiates bucket b's shape;
+// Adam, RMSprop, weight decay, dropout and gradient noise always train with the layered kernels.
 #include "kernels/kernel_choice.cuh"
 
 #include <gtest/gtest.h>
@@ -64,6 +65,23 @@ TEST(ChooseKernel, EveryShapeGetsTheSmallestFittingBucketThenWarpThenLayered) {
           }
         }
       }
+    }
+  }
+}
+
+TEST(ChooseKernel, OptimisersAndRegularisersTrainWithTheLayeredKernels) {
+  for (const int width : {2, 8, 32}) {  // a per-thread bucket, the per-warp kernel, both
+    TrainJob plain = job_of(1, width, 2, false);
+    ASSERT_NE(choose_kernel(plain).kind, KernelKind::layered);
+    TrainJob adam = plain, rmsprop = plain, decay = plain, dropout = plain, noise = plain;
+    adam.optimizer = Optimizer::adam;
+    rmsprop.optimizer = Optimizer::rmsprop;
+    decay.weight_decay = 0.01f;
+    dropout.dropout = 0.5f;
+    noise.grad_noise = 0.01;
+    for (const TrainJob& job : {adam, rmsprop, decay, dropout, noise}) {
+      EXPECT_FALSE(fused_kernels_train(job));
+      EXPECT_EQ(choose_kernel(job).kind, KernelKind::layered) << "width " << width;
     }
   }
 }

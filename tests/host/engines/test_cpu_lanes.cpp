@@ -2,7 +2,8 @@
 // with exactly the bits (parameters, velocity, TrainState) that training each network alone with
 // the scalar float code gives — for every per-thread bucket, the per-warp function and the layered
 // operations, every activation and loss, full batch and minibatches, full and partial packs, and
-// in segments.
+// in segments; and with the options of docs/method.md §4.1 (Adam, RMSprop, weight decay, dropout,
+// gradient noise), each lane drawing its own network's masks and noise.
 #include "host/engines/cpu_lanes.hpp"
 
 #include <gtest/gtest.h>
@@ -23,7 +24,7 @@ bool same_bits(float a, float b) {
 }
 
 struct Networks {
-  std::vector<float> params, velocity;
+  std::vector<float> params, velocity, moment2;
   std::vector<TrainState> states;
 };
 
@@ -50,6 +51,7 @@ Networks starts(const TrainingCase& c, int lanes, bool symmetric) {
     n.params.insert(n.params.end(), p.begin(), p.end());
   }
   n.velocity.assign(n.params.size(), 0.0f);
+  n.moment2.assign(n.params.size(), 0.0f);
   n.states.assign(lanes, TrainState{});
   (void)count;
   return n;
@@ -59,7 +61,8 @@ void expect_same(const Networks& a, const Networks& b, const std::string& what) 
   ASSERT_EQ(a.params.size(), b.params.size());
   int mismatches = 0;
   for (std::size_t k = 0; k < a.params.size(); ++k) {
-    if (!same_bits(a.params[k], b.params[k]) || !same_bits(a.velocity[k], b.velocity[k])) {
+    if (!same_bits(a.params[k], b.params[k]) || !same_bits(a.velocity[k], b.velocity[k]) ||
+        !same_bits(a.moment2[k], b.moment2[k])) {
       if (++mismatches <= 3) {
         ADD_FAILURE() << what << ": parameter " << k << " pack " << a.params[k] << " scalar "
                       << b.params[k];
@@ -75,22 +78,31 @@ void expect_same(const Networks& a, const Networks& b, const std::string& what) 
 }
 
 // Trains `lanes` networks as one pack and one by one, through the given segments, and compares.
-void check(const CaseSpec& spec, int lanes, bool symmetric,
-           const std::vector<EpochSegment>& segments) {
-  const TrainingCase c = make_case(spec, 7);
+// Network i is replicate 5 + 3i (keying its dropout masks and gradient noise).
+void check_case(const TrainingCase& c, int lanes, bool symmetric,
+                const std::vector<EpochSegment>& segments) {
   const TrainJob job = c.job();
   const KernelChoice choice = choose_kernel(job);
   const std::int64_t count = c.shape.parameter_count();
   Networks pack = starts(c, lanes, symmetric), alone = pack;
+  std::vector<std::uint32_t> replicates;
+  for (int i = 0; i < lanes; ++i)
+    replicates.push_back(5u + 3u * static_cast<std::uint32_t>(i));
   for (const EpochSegment segment : segments) {
     train_pack_on_host(job, choice, segment, lanes, pack.params.data(), pack.velocity.data(),
-                       pack.states.data());
+                       pack.states.data(), pack.moment2.data(), replicates.data());
     for (int i = 0; i < lanes; ++i) {
       train_network_on_host(job, choice, segment, alone.params.data() + i * count,
-                            alone.velocity.data() + i * count, alone.states[i]);
+                            alone.velocity.data() + i * count, alone.states[i],
+                            alone.moment2.data() + i * count, replicates[i]);
     }
   }
   expect_same(pack, alone, c.describe() + " lanes " + std::to_string(lanes));
+}
+
+void check(const CaseSpec& spec, int lanes, bool symmetric,
+           const std::vector<EpochSegment>& segments) {
+  check_case(make_case(spec, 7), lanes, symmetric, segments);
 }
 
 TEST(CpuLanes, EveryThreadBucketMatchesScalarTraining) {
@@ -153,6 +165,37 @@ TEST(CpuLanes, LayeredShapesMatchScalarTraining) {
   wide.width = 33;  // wider than a warp
   wide.loss = Loss::mse;
   check(wide, pack_lanes() - 1, false, {EpochSegment{0, 4}, EpochSegment{4, 9}});
+}
+
+// Adam, RMSprop, weight decay, dropout and gradient noise (docs/method.md §4.1), alone and
+// together, in full and partial packs, through segments: every lane computes its own network's
+// bits.
+TEST(CpuLanes, OptimisersAndRegularisersMatchScalarTraining) {
+  struct Options {
+    Optimizer optimizer;
+    double weight_decay, dropout, grad_noise;
+  };
+  for (const Options o :
+       {Options{Optimizer::adam, 0.0, 0.0, 0.0}, Options{Optimizer::rmsprop, 0.01, 0.0, 0.0},
+        Options{Optimizer::sgd, 0.02, 0.0, 0.0}, Options{Optimizer::sgd, 0.0, 0.4, 0.0},
+        Options{Optimizer::sgd, 0.0, 0.0, 0.03}, Options{Optimizer::adam, 0.01, 0.3, 0.01}}) {
+    for (const int batch : {0, 3}) {
+      CaseSpec spec;
+      spec.task = "parity:3";
+      spec.depth = 2;
+      spec.width = 5;
+      spec.batch = batch;
+      TrainingCase c = make_case(spec, 7);
+      c.optimizer = o.optimizer;
+      c.weight_decay = o.weight_decay;
+      c.dropout = o.dropout;
+      c.grad_noise = o.grad_noise;
+      c.seed = 99u;
+      if (o.optimizer != Optimizer::sgd) c.lr = 0.02f;
+      check_case(c, pack_lanes(), false, {EpochSegment{0, 6}, EpochSegment{6, 15}});
+      check_case(c, pack_lanes() / 2 + 1, true, {EpochSegment{0, 15}});
+    }
+  }
 }
 
 TEST(CpuLanes, PartialPacksAndSegmentsMatchScalarTraining) {
