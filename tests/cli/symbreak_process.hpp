@@ -165,6 +165,19 @@ inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir&
   return wait_symbreak(start_symbreak(args, capture, memory_limit, in_child));
 }
 
+// The comma-separated cells of one CSV line (symbreak quotes no field these tests read).
+inline std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (const char c : line) {
+    if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
 // The output options of a sweep whose three files are named PREFIX{out,networks,trace}.csv in
 // `dir`, for tests that compare two ways of running one sweep.
 inline std::vector<std::string> output_args(const TempDir& dir, const std::string& prefix) {
