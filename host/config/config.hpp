@@ -38,6 +38,11 @@ struct RunSettings {
   double tol = 1e-6;            // τ of the tie rule, docs/method.md §6
   int trace_every = 0;          // K of --trace-every; 0 = no trace
   std::uint32_t data_seed = 0;  // keys the noise of generated data tasks, docs/method.md §1.1
+  // Replicates 0 ... params_replicates - 1 of every configuration hand back their final
+  // parameters (--params, docs/method.md §8.4); 0 = none.
+  std::uint32_t params_replicates = 0;
+
+  bool keeps_parameters(std::uint32_t replicate) const { return replicate < params_replicates; }
 };
 
 // Samples per update: a batch of 0 or larger than n is the full batch (docs/method.md §4).

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -58,6 +59,16 @@ void encode(std::vector<char>& out, const NetworkResult& r) {
     put(out, p.distinct_fraction);
     put(out, static_cast<char>(p.solved | p.broken << 1 | p.collapsed << 2 | p.diverged << 3));
   }
+  // Data tasks' test-set measures: a presence flag, then the value.
+  for (const std::optional<double>* value : {&r.test_accuracy, &r.test_loss}) {
+    put(out, static_cast<char>(value->has_value()));
+    put(out, value->value_or(0.0));
+  }
+  put(out, static_cast<char>(r.single_class.has_value() ? 1 + *r.single_class : 0));
+  put(out, static_cast<char>(r.parameters_are_float));
+  put(out, static_cast<std::uint64_t>(r.parameters.size()));
+  for (const double v : r.parameters)
+    put(out, v);
 }
 
 NetworkResult decode(const std::vector<char>& in, std::size_t& at) {
@@ -87,6 +98,16 @@ NetworkResult decode(const std::vector<char>& in, std::size_t& at) {
     p.collapsed = f & 4;
     p.diverged = f & 8;
   }
+  for (std::optional<double>* value : {&r.test_accuracy, &r.test_loss}) {
+    const bool present = take<char>(in, at) != 0;
+    const double v = take<double>(in, at);
+    if (present) *value = v;
+  }
+  if (const char single = take<char>(in, at); single != 0) r.single_class = single == 2;
+  r.parameters_are_float = take<char>(in, at) != 0;
+  r.parameters.resize(take<std::uint64_t>(in, at));
+  for (double& v : r.parameters)
+    v = take<double>(in, at);
   return r;
 }
 

@@ -1,6 +1,6 @@
 // `mpirun -np 2` and `-np 3 symbreak sweep` (OpenMPI, --oversubscribe: CI has 2 cores) write
-// --out, --networks and --trace byte-identical to one process's, record the ranks in the meta
-// file and the table, and a bad option under mpirun is one line and exit 2. Skipped in builds
+// --out, --networks, --trace and --params byte-identical to one process's, record the ranks in the
+// meta file and the table, and a bad option under mpirun is one line and exit 2. Skipped in builds
 // without MPI and under AddressSanitizer.
 #include <gtest/gtest.h>
 
@@ -41,6 +41,13 @@ std::vector<std::string> sweep_args(const TempDir& dir, const std::string& prefi
           "--trace",       dir / (prefix + "trace.csv")};
 }
 
+// sweep_args with --params: the kept parameters travel to rank 0 with the rest of a chunk.
+std::vector<std::string> sweep_args_with_params(const TempDir& dir, const std::string& prefix) {
+  std::vector<std::string> args = sweep_args(dir, prefix);
+  args.insert(args.end(), {"--params", dir / (prefix + "params.csv"), "--params-replicates", "3"});
+  return args;
+}
+
 // Runs `mpirun -np N` (as root too: CI containers run as root) with `args`.
 Outcome run_mpi(int ranks, const std::vector<std::string>& args, const TempDir& capture) {
   std::vector<std::string> all = {"--oversubscribe", "--allow-run-as-root", "-np",
@@ -66,14 +73,14 @@ TEST(Mpi, TwoAndThreeRanksWriteTheFilesOfOneProcess) {
   if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
   const TempDir capture;
   const TempDir dir;
-  const Outcome one = run_symbreak(sweep_args(dir, "one-"), capture);
+  const Outcome one = run_symbreak(sweep_args_with_params(dir, "one-"), capture);
   ASSERT_EQ(one.status, 0) << one.err;
   for (const int ranks : {2, 3}) {
     SCOPED_TRACE(std::to_string(ranks) + " ranks");
     const std::string prefix = std::to_string(ranks) + "-";
-    const Outcome r = run_mpi(ranks, sweep_args(dir, prefix), capture);
+    const Outcome r = run_mpi(ranks, sweep_args_with_params(dir, prefix), capture);
     ASSERT_EQ(r.status, 0) << r.err;
-    for (const char* file : {"out.csv", "networks.csv", "trace.csv"}) {
+    for (const char* file : {"out.csv", "networks.csv", "trace.csv", "params.csv"}) {
       const std::string want = read_file(dir / (std::string("one-") + file));
       EXPECT_GT(want.size(), 100u);
       EXPECT_TRUE(read_file(dir / (prefix + file)) == want) << file << " differs";
