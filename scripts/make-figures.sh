@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README figures in docs/figures/ from real runs of the cpu-ref engine: the demo
-# sweep with a trace, and a learning rate x N(0, s²) scale sweep: about 25 s on 2 cores once built.
+# sweep with a trace, and a learning rate x N(0, s²) scale sweep: about 25 s on 2 cores once built;
+# and, with the cpu engine, the decision regions of the Initialization notebook's experiment.
 # Usage: scripts/make-figures.sh [BENCH.json]   (a Google Benchmark JSON adds throughput.png)
 # The CSVs they are drawn from are kept in out/figures/ (git-ignored).
 set -euo pipefail
@@ -33,6 +34,14 @@ plot trace "$data/demo_trace.csv"
   --init normal:0.01,normal:0.1,normal:0.5,normal:1,normal:2,normal:4 --lr 0.05,0.1,0.5,1,2 \
   --out "$data/lr_scale.csv"
 plot lr-scale "$data/lr_scale.csv"
+
+# deeplearning.ai's Initialization notebook on circles: the decision regions of replicates 0-2 of
+# zeros, N(0,1)*10 and He (the cpu engine: 15,000 epochs take a few seconds).
+"$symbreak" sweep --quiet --engine cpu --task circles --width 10 --activation relu --lr 0.01 \
+  --epochs 15000 --init zeros,normal:10,he-normal --seeds 3 \
+  --params "$data/circles_params.csv" --params-replicates 3
+scripts/plot.py boundary "$data/circles_params.csv" --symbreak "$symbreak" --dir "$figures" \
+  --formats png --prefix circles_ --size 1500x1400 >/dev/null
 
 if [[ -n $bench_json ]]; then
   plot throughput "$bench_json"

@@ -682,6 +682,10 @@ def command_boundary(args):
                       extent=(gx.min(), gx.max(), gy.min(), gy.max()))
             if np.isfinite(z).all() and z.min() < 0.0 < z.max():
                 ax.contour(gx, gy, z, levels=[0.0], colors="black", linewidths=1.2)
+            elif np.isfinite(z).all():
+                ax.text(0.5, 0.04, f"class {int(z.max() > 0.0)} everywhere",
+                        transform=ax.transAxes, ha="center", va="bottom", fontsize=13,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
             for label in (False, True):
                 ax.scatter(x[labels == label, 0], x[labels == label, 1], s=12,
                            color=CLASS_COLOURS[int(label)], edgecolors="black",
