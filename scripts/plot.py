@@ -633,6 +633,13 @@ def training_set(args, task, data_seed):
     return x, labels
 
 
+def short_task(task):
+    """csv:DIR/TRAIN.csv:DIR/TEST.csv as csv:TRAIN.csv:TEST.csv; other tasks as they are."""
+    if not task.startswith("csv:"):
+        return task
+    return "csv:" + ":".join(os.path.basename(f) for f in task[4:].split(":"))
+
+
 def command_boundary(args):
     needed = KEY_COLUMNS + ["replicate", "data_seed", "accuracy", "layers", "parameters"]
     rows = read_csv(args.csv, needed, "decision boundaries (a --params CSV)", args.where)
@@ -697,10 +704,14 @@ def command_boundary(args):
             ax.set_title((f"{init}\n" if i == 0 else "")
                          + f"replicate {row['replicate']}: {accuracy}", fontsize=14)
     axes[0, len(inits) - 1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    # A csv: task is named by its files' names, not their whole paths, in the subtitle; its data
+    # seed means nothing.
+    named = [dict(r, task=short_task(r["task"])) for r in rows]
+    data = "training set" + ("" if task.startswith("csv:") else f" (data seed {data_seed})")
     fig.suptitle("Decision regions after training, per initialisation\n"
-                 + subtitle(rows, shown, picked,
-                            f"training set (data seed {data_seed}); shading: the class each "
-                            "network predicts (blue 0, orange 1), line: its boundary z = 0"))
+                 + subtitle(named, shown, picked,
+                            f"{data}; shading: the class each network predicts (blue 0, "
+                            "orange 1), line: its boundary z = 0"))
     save(fig, args, "decision_boundaries")
 
 

@@ -147,8 +147,7 @@ std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkR
 
 std::string params_csv_header() {
   return config_key_header() +
-         ",replicate,seed,data_seed,engine,accuracy,test_accuracy,layers,"
-         "parameters\n";
+         ",replicate,seed,data_seed,engine,accuracy,test_accuracy,layers,parameters\n";
 }
 
 std::string params_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& r,
