@@ -91,6 +91,38 @@ TEST(Mpi, TwoAndThreeRanksWriteTheFilesOfOneProcess) {
   }
 }
 
+// A data task's test accuracy, test loss and single-class verdict travel from the other ranks
+// too: moons at 20,000 epochs is about 14 networks per chunk, so rank 1 trains every other chunk.
+TEST(Mpi, DataTasksKeepTheirTestSetMeasuresFromEveryRank) {
+  if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
+  const TempDir capture;
+  const TempDir dir;
+  const auto args = [&dir](const std::string& prefix) {
+    return std::vector<std::string>{"sweep",        "--quiet",
+                                    "--task",       "moons:40",
+                                    "--width",      "4",
+                                    "--init",       "zeros,he-normal",
+                                    "--activation", "tanh",
+                                    "--epochs",     "20000",
+                                    "--seeds",      "30",
+                                    "--engine",     "cpu",
+                                    "--threads",    "1",
+                                    "--networks",   dir / (prefix + "networks.csv"),
+                                    "--params",     dir / (prefix + "params.csv")};
+  };
+  const Outcome one = run_symbreak(args("one-"), capture);
+  ASSERT_EQ(one.status, 0) << one.err;
+  const Outcome two = run_mpi(2, args("two-"), capture);
+  ASSERT_EQ(two.status, 0) << two.err;
+  for (const char* file : {"networks.csv", "params.csv"}) {
+    const std::string want = read_file(dir / (std::string("one-") + file));
+    EXPECT_TRUE(read_file(dir / (std::string("two-") + file)) == want) << file << " differs";
+  }
+  // Every network row ends with its test accuracy, test loss and single-class verdict.
+  for (const std::string& line : split_lines(read_file(dir / "two-networks.csv")))
+    EXPECT_EQ(line.find(",,"), std::string::npos) << line;
+}
+
 TEST(Mpi, BadInputIsOneLineFromRankZero) {
   if (kMpiexec == nullptr) GTEST_SKIP() << "built without MPI (or with AddressSanitizer)";
   const TempDir capture;
