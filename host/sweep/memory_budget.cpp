@@ -36,7 +36,6 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
   for (const Config& c : plan.configs) {
     const NetworkShape shape = plan.shape_of(c);
     const double params = static_cast<double>(shape.parameter_count());
-    max_params = std::max(max_params, params);
     const double units = static_cast<double>(shape.depth) * shape.width + shape.inputs + 1;
     // The layered kernels keep z, a and delta of a whole batch (data tasks: up to 10^6 samples).
     const double batch = effective_batch(c.batch, plan.task_of(c).samples);
@@ -44,6 +43,7 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
                                                       (c.width > 0 ? 8.0 * c.width * c.width : 0) +
                                                       12.0 * units * batch);
     max_depth = std::max(max_depth, c.depth);
+    max_params = std::max(max_params, params);
   }
   const double per_result = sizeof(NetworkResult) + 4.0 * max_depth +
                             sizeof(TracePoint) * static_cast<double>(traced_epochs(plan.run));
