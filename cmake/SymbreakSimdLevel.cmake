@@ -9,6 +9,12 @@
 option(SYMBREAK_NATIVE_SIMD
        "Compile the cpu engine's SIMD lanes for the widest x86-64 level the build machine runs" ON)
 
+set(SYMBREAK_SIMD_MAX_LEVEL 4 CACHE STRING
+    "Highest x86-64 level for the cpu engine's SIMD lanes: 4 (AVX-512), 3 (AVX2) or 0 (SSE2)")
+set_property(CACHE SYMBREAK_SIMD_MAX_LEVEL PROPERTY STRINGS 4 3 0)
+if(NOT SYMBREAK_SIMD_MAX_LEVEL MATCHES "^[034]$")
+  message(FATAL_ERROR "SYMBREAK_SIMD_MAX_LEVEL is '${SYMBREAK_SIMD_MAX_LEVEL}'; expected 4, 3 or 0")
+endif()
 set(SYMBREAK_SIMD_LEVEL 0)
 set(SYMBREAK_SIMD_OPTIONS "")
 if(SYMBREAK_NATIVE_SIMD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
@@ -22,7 +28,16 @@ if(SYMBREAK_NATIVE_SIMD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
           ${symbreak_probe})
   if(symbreak_simd_compiled AND symbreak_simd_run MATCHES "^[34]$")
     set(SYMBREAK_SIMD_LEVEL ${symbreak_simd_run})
-    set(SYMBREAK_SIMD_OPTIONS -march=x86-64-v${symbreak_simd_run})
+  endif()
+  # A binary built on an AVX-512 machine for AVX2-only ones (a cluster's login node and its
+  # compute nodes): the lanes of a higher level than the running CPU has are not used at all.
+  if(SYMBREAK_SIMD_LEVEL GREATER SYMBREAK_SIMD_MAX_LEVEL)
+    set(SYMBREAK_SIMD_LEVEL ${SYMBREAK_SIMD_MAX_LEVEL})
+  endif()
+  if(SYMBREAK_SIMD_LEVEL MATCHES "^[34]$")
+    set(SYMBREAK_SIMD_OPTIONS -march=x86-64-v${SYMBREAK_SIMD_LEVEL})
+  else()
+    set(SYMBREAK_SIMD_LEVEL 0)
   endif()
 endif()
 message(STATUS "cpu engine SIMD lanes: x86-64 level ${SYMBREAK_SIMD_LEVEL} (0: compiler default)")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the README figures in docs/figures/ from real runs of the cpu-ref engine: the demo
-# sweep with a trace, and a learning rate x N(0, s²) scale sweep: about 25 s on 2 cores once built;
-# and, with the cpu engine, the decision regions of the Initialization notebook's experiment.
+# sweep with a trace, a learning rate x N(0, s²) scale sweep and the breakers' sweep: about 80 s
+# on 2 cores once built; and, with the cpu engine, the decision regions of the Initialization
+# notebook's experiment (a few seconds more).
 # Usage: scripts/make-figures.sh [BENCH.json]   (a Google Benchmark JSON adds throughput.png)
 # The CSVs they are drawn from are kept in out/figures/ (git-ignored).
 set -euo pipefail
@@ -34,6 +35,14 @@ plot trace "$data/demo_trace.csv"
   --init normal:0.01,normal:0.1,normal:0.5,normal:1,normal:2,normal:4 --lr 0.05,0.1,0.5,1,2 \
   --out "$data/lr_scale.csv"
 plot lr-scale "$data/lr_scale.csv"
+
+# What else breaks the symmetry: each optimiser and regulariser beside plain SGD (the figure
+# shows each alone; the sweep crosses them).
+"$symbreak" sweep --quiet --engine cpu-ref --activation tanh,sigmoid \
+  --init zeros,const:0.5,symmetric:normal:1,xavier-uniform --optimizer sgd,adam,rmsprop \
+  --weight-decay 0,0.01 --dropout 0,0.5 --grad-noise 0,0.01 --lr 0.1 --seeds 100 --epochs 1000 \
+  --out "$data/breakers.csv"
+plot breakers "$data/breakers.csv"
 
 # deeplearning.ai's Initialization notebook on circles: the decision regions of replicates 0-2 of
 # zeros, N(0,1)*10 and He (the cpu engine: 15,000 epochs take a few seconds).

@@ -4,7 +4,9 @@
   scripts/plot.py heatmap    OUT.csv     init x activation: solved_heatmap, broken_heatmap
   scripts/plot.py trace      TRACE.csv   mean D_l/H and solved fraction by epoch: trace_curves
   scripts/plot.py lr-scale   OUT.csv     learning rate x init scale: lr_scale_heatmap
+  scripts/plot.py breakers   OUT.csv     optimiser or regulariser x init: breakers_heatmap
   scripts/plot.py throughput BENCH.json  bars per benchmark: throughput
+  scripts/plot.py scaling    SCALING.json cost against networks, width, samples: scaling
   scripts/plot.py boundary   PARAMS.csv  per init, the data and the networks' decision regions:
                                          decision_boundaries [--data TRAIN.csv] [--symbreak PATH]
                                          [--replicates N]
@@ -14,7 +16,8 @@
 OUT.csv is `symbreak sweep --out`, TRACE.csv is `--trace`, PARAMS.csv is `--params` (the final
 parameters of the first K replicates; the training set comes from `symbreak data` with the task
 and data seed of the file, or from --data), BENCH.json is a benchmark's
-`--benchmark_out=F.json --benchmark_out_format=json`. Each figure is NAME.png and NAME.svg
+`--benchmark_out=F.json --benchmark_out_format=json`, SCALING.json is
+`scripts/measure-scaling.py --out`. Each figure is NAME.png and NAME.svg
 (--formats), 1600x900 pixels (a 16:9 slide) unless --size says otherwise; --prefix goes before NAME.
 Grid columns the figure does not show are faceted (at most six panels) or, beyond that, held at
 their first value; the title says which. Bad input: one line on stderr, exit status 1.
@@ -50,11 +53,16 @@ MAX_FACETS = 6
 MAX_PANELS_BOUNDARY = 6
 
 # The columns that identify a configuration (docs/method.md §7), in the CSV's order.
+# The optimiser and regularisers (docs/method.md §4.1) come last in the CSV; files written before
+# them lack these columns.
 KEY_COLUMNS = ["task", "depth", "width", "activation", "init", "bias_init", "loss", "lr",
-               "momentum", "batch", "epochs"]
+               "momentum", "batch", "epochs", "optimizer", "weight_decay", "dropout", "grad_noise"]
+BREAKER_COLUMNS = ["optimizer", "weight_decay", "dropout", "grad_noise"]
 COLUMN_LABELS = {"task": "task", "depth": "depth", "width": "width", "activation": "activation",
                  "init": "init", "bias_init": "bias", "loss": "loss", "lr": "lr",
-                 "momentum": "momentum", "batch": "batch", "epochs": "epochs"}
+                 "momentum": "momentum", "batch": "batch", "epochs": "epochs",
+                 "optimizer": "optimizer", "weight_decay": "weight decay", "dropout": "dropout",
+                 "grad_noise": "gradient noise"}
 
 # Okabe & Ito (2008): eight colours told apart with every common colour-vision deficiency; the
 # yellow, faint on white, comes last.
@@ -213,6 +221,8 @@ def context(rows, skip):
         if column in skip or column not in rows[0] or len(distinct(rows, column)) != 1:
             continue
         value = rows[0][column]
+        if column in BREAKER_COLUMNS and value in ("sgd", "0"):
+            continue  # plain SGD goes without saying
         if column == "task":
             parts.append(value)
         elif column == "batch":
@@ -348,6 +358,84 @@ def command_heatmap(args):
     plot_rate_heatmap(rows, args.csv, "broken", "cividis", args)
 
 
+# --- (b') optimiser or regulariser x init heatmaps ---------------------------------------------
+
+OPTIMIZER_NAMES = {"sgd": "", "adam": "Adam", "rmsprop": "RMSprop"}
+
+
+def breaker_label(row):
+    """'Adam', 'dropout 0.5', 'RMSprop + weight decay 0.01', or 'plain SGD'."""
+    parts = [OPTIMIZER_NAMES.get(row["optimizer"], row["optimizer"])]
+    for column in ("weight_decay", "dropout", "grad_noise"):
+        if float(row[column]) != 0.0:
+            parts.append(f"{COLUMN_LABELS[column]} {row[column]}")
+    parts = [p for p in parts if p]
+    return " + ".join(parts) if parts else "plain SGD"
+
+
+def breaker_count(row):
+    return ((row["optimizer"] != "sgd") + sum(float(row[c]) != 0.0
+                                              for c in ("weight_decay", "dropout", "grad_noise")))
+
+
+def command_breakers(args):
+    """Rows: what the networks were trained with; columns: init (x activation when it varies);
+    two panels: broken rate and solved rate."""
+    needed = ["init", "activation", "n"] + BREAKER_COLUMNS + [
+        f"{m}_{e}" for m in ("solved", "broken") for e in ("rate", "lo", "hi")]
+    rows = read_csv(args.csv, needed, "the breakers heatmap (a --out CSV with the optimizer, "
+                    "weight_decay, dropout and grad_noise columns)", args.where)
+    if len({breaker_label(r) for r in rows}) > 8:
+        # Crossed breakers give too many rows to read: show each one alone beside plain SGD.
+        single = [r for r in rows if breaker_count(r) <= 1]
+        print("plot.py: note: showing each optimiser and regulariser alone; combinations left "
+              "out", file=sys.stderr)
+        rows = single
+    by_activation = len(distinct(rows, "activation")) > 1
+    shown = shown_columns(rows, "init", "activation", *BREAKER_COLUMNS)
+    others = [c for c in KEY_COLUMNS if c not in shown and c in rows[0]]
+    rows, picked = hold_first(rows, others)
+    # Plain SGD first, then the optimisers, then the regularisers, each in ascending strength.
+    order = sorted(rows, key=lambda r: (
+        breaker_count(r), list(OPTIMIZER_NAMES).index(r["optimizer"])
+        if r["optimizer"] in OPTIMIZER_NAMES else 9,
+        [-float(r[c]) == 0.0 for c in ("weight_decay", "dropout", "grad_noise")],
+        [float(r[c]) for c in ("weight_decay", "dropout", "grad_noise")]))
+    row_labels = []
+    for r in order:
+        if breaker_label(r) not in row_labels:
+            row_labels.append(breaker_label(r))
+    column_keys = []
+    for r in rows:
+        key = (r["init"], r["activation"]) if by_activation else (r["init"],)
+        if key not in column_keys:
+            column_keys.append(key)
+    column_labels = ["\n".join(k) for k in column_keys]
+    fig, axes = plt.subplots(2, 1, squeeze=False, layout="constrained",
+                             figsize=(args.size[0] / 100, args.size[1] / 100), dpi=100)
+    font = annotation_size(2 * len(column_keys) / 3, len(row_labels))
+    for ax, metric, cmap_name in zip(axes[:, 0], ("broken", "solved"), ("cividis", "viridis")):
+        cmap = matplotlib.colormaps[cmap_name].copy()
+        cmap.set_bad("#dddddd")
+        cells = {}
+        for r in rows:
+            key = (r["init"], r["activation"]) if by_activation else (r["init"],)
+            cell = (row_labels.index(breaker_label(r)), column_keys.index(key))
+            if cell not in cells:
+                cells[cell] = tuple(number(r, f"{metric}_{end}", args.csv)
+                                    for end in ("rate", "lo", "hi"))
+        image = rate_heatmap(ax, cells, row_labels, column_labels, cmap, font)
+        ax.tick_params(axis="x", labelsize=min(14, max(8, 88 // len(column_keys))))
+        ax.set_title({"broken": "broken: every hidden neuron ends distinct",
+                      "solved": "solved: every sample classified correctly"}[metric])
+        rate_colorbar(fig, image, [ax], f"{metric} rate")
+    networks = "/".join(distinct(rows, "n"))
+    fig.suptitle("What breaks the symmetry: optimisers and regularisers x initialisations\n"
+                 + subtitle(rows, shown, picked,
+                            f"{networks} networks per cell; cell: rate [95% Wilson interval]"))
+    return save(fig, args, "breakers_heatmap")
+
+
 # --- (b) curves over epochs from a trace ------------------------------------------------------
 
 def trace_series(rows, path):
@@ -467,14 +555,18 @@ COUNTERS = {"net_epochs_per_second": "net-epochs per second (networks × epochs 
             "items_per_second": "items per second"}
 
 
-def read_benchmarks(path):
+def read_json(path):
     try:
         with open(path) as f:
-            data = json.load(f)
+            return json.load(f)
     except OSError as e:
         raise InputError(f"cannot read '{path}': {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise InputError(f"'{path}' is not JSON: {e.msg} at line {e.lineno}") from None
+
+
+def read_benchmarks(path):
+    data = read_json(path)
     benchmarks = data.get("benchmarks") if isinstance(data, dict) else None
     if not isinstance(benchmarks, list) or not benchmarks:
         raise InputError(f"'{path}' has no 'benchmarks' list (is it --benchmark_out_format=json?)")
@@ -547,7 +639,74 @@ def command_throughput(args):
     save(fig, args, "throughput")
 
 
-# --- (e) decision boundaries from --params ----------------------------------------------------
+# --- (e) how cost grows, from scripts/measure-scaling.py --------------------------------------
+
+SCALING_SERIES = {"networks": "networks in the sweep", "width": "hidden width (depth 1, xor)",
+                  "samples": "samples per epoch (parity:2 ... parity:8, width 8)"}
+
+
+def read_scaling(path):
+    data = read_json(path)
+    points = data.get("points") if isinstance(data, dict) else None
+    needed = ("series", "value", "kernel", "net_epochs_per_second", "peak_rss_mib")
+    if not isinstance(points, list) or not points or \
+            any(not isinstance(p, dict) or any(k not in p for k in needed) for p in points):
+        raise InputError(f"'{path}' has no 'points' list with {', '.join(needed)} "
+                         "(is it scripts/measure-scaling.py --out?)")
+    missing = [s for s in SCALING_SERIES if not any(p["series"] == s for p in points)]
+    if missing:
+        raise InputError(f"'{path}' has no points of the series {', '.join(missing)}")
+    return data.get("machine", {}), points
+
+
+# One colour and marker per kind of kernel, the same in every panel.
+KERNEL_FAMILIES = ["fused-thread", "fused-warp", "layered"]
+
+
+def kernel_family(kernel):
+    """fused-thread<d1,w8,i2> -> fused-thread: the marker says which kind of kernel ran."""
+    return kernel.split("<", 1)[0]
+
+
+def draw_scaling_series(ax, points, series, key, label):
+    chosen = sorted((p for p in points if p["series"] == series), key=lambda p: p["value"])
+    x = [p["value"] for p in chosen]
+    ax.plot(x, [p[key] for p in chosen], color="0.6", zorder=1)
+    families = list(dict.fromkeys(kernel_family(p["kernel"]) for p in chosen))
+    for family in families:
+        k = KERNEL_FAMILIES.index(family) if family in KERNEL_FAMILIES else len(KERNEL_FAMILIES)
+        mine = [p for p in chosen if kernel_family(p["kernel"]) == family]
+        ax.scatter([p["value"] for p in mine], [p[key] for p in mine], s=70, zorder=2,
+                   color=OKABE_ITO[k % len(OKABE_ITO)], marker=MARKERS[k % len(MARKERS)],
+                   label=family)
+    ax.set_xscale("log", base=10 if series == "networks" else 2)
+    ax.set_xlabel(SCALING_SERIES[series])
+    ax.set_ylabel(label)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(title="kernel", fontsize=12, title_fontsize=12)
+
+
+def command_scaling(args):
+    machine, points = read_scaling(args.json)
+    fig, axes = plt.subplots(2, 2, layout="constrained", dpi=100,
+                             figsize=(args.size[0] / 100, args.size[1] / 100))
+    rate = "network-epochs per second"
+    draw_scaling_series(axes[0][0], points, "networks", "net_epochs_per_second", rate)
+    draw_scaling_series(axes[0][1], points, "networks", "peak_rss_mib", "peak resident memory, MiB")
+    axes[0][0].set_yscale("log")
+    axes[0][1].set_ylim(bottom=0)
+    draw_scaling_series(axes[1][0], points, "width", "net_epochs_per_second", rate)
+    draw_scaling_series(axes[1][1], points, "samples", "net_epochs_per_second", rate)
+    for ax in (axes[1][0], axes[1][1]):
+        ax.set_yscale("log")
+    where = ", ".join(str(x) for x in (machine.get("cpu"), machine.get("cores") and
+                                        f"{machine['cores']} cores",
+                                        machine.get("date")) if x)
+    fig.suptitle("How the cpu engine's cost grows: whole `symbreak sweep` runs" +
+                 (f"\n{where}" if where else ""))
+    save(fig, args, "scaling")
+
+# --- (f) decision boundaries from --params ----------------------------------------------------
 
 # Hidden activations of docs/method.md §2; the output unit's logit z > 0 predicts class 1.
 ACTIVATIONS = {"sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)), "tanh": np.tanh,
@@ -641,12 +800,13 @@ def short_task(task):
 
 
 def command_boundary(args):
-    needed = KEY_COLUMNS + ["replicate", "data_seed", "accuracy", "layers", "parameters"]
+    needed = ["task", "activation", "init", "replicate", "data_seed", "accuracy", "layers",
+              "parameters"]
     rows = read_csv(args.csv, needed, "decision boundaries (a --params CSV)", args.where)
     shown = shown_columns(rows, "init")
     # One column of panels per init, one row per kept replicate; every other varying grid
     # column is held at its first value (--where picks another).
-    rows, picked = hold_first(rows, [c for c in KEY_COLUMNS if c not in shown])
+    rows, picked = hold_first(rows, [c for c in KEY_COLUMNS if c not in shown and c in rows[0]])
     inits = distinct(rows, "init")
     if len(inits) > MAX_PANELS_BOUNDARY:
         print(f"plot.py: note: showing the first {MAX_PANELS_BOUNDARY} of {len(inits)} inits",
@@ -758,7 +918,11 @@ def parse_arguments(argv):
             ("heatmap", "csv", command_heatmap, "init x activation heatmaps from --out CSV"),
             ("trace", "csv", command_trace, "curves over epochs from a --trace CSV"),
             ("lr-scale", "csv", command_lr_scale, "lr x init scale heatmap from --out CSV"),
+            ("breakers", "csv", command_breakers,
+             "optimiser or regulariser x init heatmap (broken and solved) from --out CSV"),
             ("throughput", "json", command_throughput, "bars from Google Benchmark JSON"),
+            ("scaling", "json", command_scaling,
+             "throughput and memory against size from measure-scaling.py JSON"),
             ("boundary", "csv", command_boundary,
              "per init, the data and the decision regions of the networks of a --params CSV")):
         sub = commands.add_parser(name, help=help_text, description=help_text)

@@ -12,8 +12,8 @@ namespace {
 
 // What defines the networks a configuration trains, once resolved: parsed values, not text, so
 // that "xavier-uniform" and "xavier-uniform:1" (and batches 0 and 100 on 4 samples) are one.
-using ResolvedKey =
-    std::tuple<std::string, int, int, int, int, int, double, int, double, int, double, double, int>;
+using ResolvedKey = std::tuple<std::string, int, int, int, int, int, double, int, double, int,
+                               double, double, int, int, double, double, double>;
 
 ResolvedKey resolved_key(const SweepPlan& plan, const Config& c) {
   return {plan.task_of(c).name,
@@ -28,7 +28,11 @@ ResolvedKey resolved_key(const SweepPlan& plan, const Config& c) {
           static_cast<int>(c.loss),
           c.lr,
           c.momentum,
-          effective_batch(c.batch, plan.task_of(c).samples)};
+          effective_batch(c.batch, plan.task_of(c).samples),
+          static_cast<int>(c.optimizer),
+          c.weight_decay,
+          c.dropout,
+          c.grad_noise};
 }
 
 // splitmix64 (Steele, Lea and Flood 2014): fixed arithmetic, so the sample is the same on every
@@ -51,8 +55,9 @@ std::uint64_t below(std::uint64_t& state, std::uint64_t bound) {
 std::string SelectedPlan::note() const {
   if (duplicates == 0) return {};
   return "symbreak: note: " + std::to_string(duplicates) + " of " + std::to_string(grid_size) +
-         " configurations repeat an earlier one once resolved (a value listed twice, or a batch "
-         "of 0 and one >= the task's samples, both the full batch) and are trained once";
+         " configurations repeat an earlier one once resolved (a value listed twice, a batch "
+         "of 0 and one >= the task's samples, both the full batch, or a momentum with adam or "
+         "rmsprop, which use none) and are trained once";
 }
 
 SelectedPlan select_configurations(const SweepGrid& grid, const RunSettings& run,

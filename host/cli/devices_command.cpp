@@ -46,7 +46,13 @@ int run_devices_command() {
   if (!mpi_built()) {
     std::printf("MPI:  not built in (no MPI library at build time); one process per sweep\n");
   } else if (mpi_size() > 1) {
-    std::printf("MPI:  built in; this is rank %d of %d\n", mpi_rank(), mpi_size());
+    const int local = mpi_local_rank();
+    std::printf("MPI:  built in; this is rank %d of %d, local rank %d on this machine", mpi_rank(),
+                mpi_size(), local);
+    if (!cuda.devices.empty()) {
+      std::printf(" (the cuda engines use its device %d)", local_rank_device(local, cuda));
+    }
+    std::printf("\n");
   } else {
     std::printf("MPI:  built in; mpirun -np N symbreak sweep ... spreads a sweep over N ranks\n");
   }

@@ -14,7 +14,7 @@ namespace symbreak::cli {
 
 bool GridOptions::any_given() const {
   return task || depth || width || activation || init || bias_init || loss || lr || momentum ||
-         batch;
+         batch || optimizer || weight_decay || dropout || grad_noise;
 }
 
 void add_grid_options(CLI::App& app, GridOptions& o) {
@@ -40,8 +40,18 @@ void add_grid_options(CLI::App& app, GridOptions& o) {
   add("--bias-init", o.bias_init, "zeros, const:c, uniform:a, normal:s, torch-linear [zeros]");
   add("--loss", o.loss, "bce, mse [bce]");
   add("--lr", o.lr, "learning rates, > 0 [0.5]");
-  add("--momentum", o.momentum, "classical momentum, 0 <= mu < 1 [0]");
+  add("--momentum", o.momentum, "classical momentum of sgd, 0 <= mu < 1 [0]");
   add("--batch", o.batch, "samples per update, 0 = full batch [0]");
+  add("--optimizer", o.optimizer,
+      "sgd, adam, rmsprop, with PyTorch's definitions and defaults; --lr is the optimizer's "
+      "learning rate, --momentum applies to sgd only [sgd]");
+  add("--weight-decay", o.weight_decay,
+      "coupled L2 as PyTorch's weight_decay: gradient += lambda * parameter, on weights and "
+      "biases, lambda >= 0 [0]");
+  add("--dropout", o.dropout,
+      "inverted dropout on every hidden layer's activations in training, 0 <= p < 1 [0]");
+  add("--grad-noise", o.grad_noise,
+      "standard deviation of Gaussian noise added to every gradient at every update, >= 0 [0]");
   app.add_option("--sample-configs", o.sample_configs,
                  "train a random N of the grid's configurations, drawn reproducibly from --seed "
                  "(random search) [all]")
@@ -103,6 +113,26 @@ SweepGrid build_grid(const GridOptions& o) {
   if (o.batch) {
     g.batches = parse_int_list("--batch", *o.batch, 0, std::numeric_limits<int>::max(),
                                "integers >= 0 (0 = full batch)");
+  }
+  if (o.optimizer) {
+    g.optimizers = parse_named_list<Optimizer>(
+        "--optimizer", *o.optimizer, [](const std::string& s) { return parse_optimizer(s); });
+  }
+  // The float engines use lambda and sigma in float, so both must be finite there too.
+  if (o.weight_decay) {
+    g.weight_decays = parse_double_list(
+        "--weight-decay", *o.weight_decay, [](double v) { return v >= 0.0 && fits_float(v); },
+        "numbers >= 0 within float's range (at most 3.4e38)");
+  }
+  if (o.dropout) {
+    g.dropouts = parse_double_list(
+        "--dropout", *o.dropout, [](double v) { return v >= 0.0 && v < 1.0; },
+        "probabilities with 0 <= p < 1");
+  }
+  if (o.grad_noise) {
+    g.grad_noises = parse_double_list(
+        "--grad-noise", *o.grad_noise, [](double v) { return v >= 0.0 && fits_float(v); },
+        "standard deviations >= 0 within float's range (at most 3.4e38)");
   }
   return g;
 }

@@ -15,6 +15,8 @@ namespace symbreak::cli {
 struct GridOptions {
   std::optional<std::string> task, depth, width, activation, init, bias_init, loss, lr, momentum,
       batch;
+  // What else might break the symmetry (docs/method.md §4.1).
+  std::optional<std::string> optimizer, weight_decay, dropout, grad_noise;
   std::optional<std::string> sample_configs;  // --sample-configs N: a random N of the grid
   bool any_given() const;
 };

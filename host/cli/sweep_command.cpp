@@ -212,7 +212,7 @@ RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const En
 }
 
 // --devices checked against the engine: CUDA device numbers must exist; under mpirun each rank
-// uses its own device (not yet chosen by symbreak), so --devices is refused there.
+// uses its own device (use_local_rank_device), so --devices is refused there.
 std::vector<int> checked_devices(const std::string& text, const Engine& engine, int ranks) {
   const std::string name(engine.name());
   const bool cuda = name == "cuda" || name == "cublas";
@@ -230,6 +230,17 @@ std::vector<int> checked_devices(const std::string& text, const Engine& engine, 
     }
   }
   return devices;
+}
+
+// Under mpirun, one GPU per rank: the cuda engines of the rank with local rank r on a machine with
+// D GPUs work on GPU r mod D. Every rank asks for its local rank (a collective call), whatever
+// its engine.
+void use_local_rank_device(const std::string& engine) {
+  if (mpi_size() <= 1) return;
+  const int local = mpi_local_rank();
+  if (engine != "cuda" && engine != "cublas") return;
+  const CudaStatus cuda = query_cuda_devices();
+  if (!cuda.devices.empty()) use_cuda_device(local_rank_device(local, cuda));
 }
 
 // A rank other than 0 under MPI: trains its chunks (k % ranks == rank) from where rank 0 says,
@@ -321,6 +332,28 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   return &app;
 }
 
+namespace {
+
+// Until the float engines train the optimisers and regularisers of docs/method.md §4.1, only
+// cpu-ref does: `auto` picks it for a sweep that uses them, and another engine is refused rather
+// than silently training plain SGD.
+bool uses_breakers(const SweepPlan& plan) {
+  return std::any_of(plan.configs.begin(), plan.configs.end(), [](const Config& c) {
+    return c.optimizer != Optimizer::sgd || c.weight_decay != 0.0 || c.dropout != 0.0 ||
+           c.grad_noise != 0.0;
+  });
+}
+
+std::string engine_for(const std::string& requested, const SweepPlan& plan) {
+  if (!uses_breakers(plan)) return requested == "auto" ? choose_auto_engine(plan, true) : requested;
+  if (requested == "auto" || requested == "cpu-ref") return "cpu-ref";
+  throw std::runtime_error("engine '" + requested +
+                           "' cannot run here: it does not train --optimizer adam or rmsprop, "
+                           "--weight-decay, --dropout or --grad-noise yet; use --engine cpu-ref");
+}
+
+}  // namespace
+
 int run_sweep_command(const SweepOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
@@ -333,8 +366,9 @@ int run_sweep_command(const SweepOptions& o) {
   const int threads = thread_count(o.run);
   check_engine_name(o.run.engine);
   const bool auto_engine = o.run.engine == "auto";
-  const std::unique_ptr<Engine> engine =
-      make_engine(auto_engine ? choose_auto_engine(plan, true) : o.run.engine, threads);
+  const std::string chosen_engine = engine_for(o.run.engine, plan);
+  use_local_rank_device(chosen_engine);
+  const std::unique_ptr<Engine> engine = make_engine(chosen_engine, threads);
   if (!o.quiet && mpi_rank() == 0 && !selected.note().empty()) {
     std::fprintf(stderr, "%s\n", selected.note().c_str());
   }

@@ -13,6 +13,7 @@ namespace {
 constexpr std::array<std::string_view, kActivationCount> kActivationNames = {
     "sigmoid", "tanh", "relu", "leaky_relu", "linear"};
 constexpr std::array<std::string_view, 2> kLossNames = {"bce", "mse"};
+constexpr std::array<std::string_view, 3> kOptimizerNames = {"sgd", "adam", "rmsprop"};
 
 }  // namespace
 
@@ -47,6 +48,24 @@ Loss parse_loss(std::string_view name) {
       "unknown loss '" + std::string(name) + "'" +
       did_you_mean(name, std::vector<std::string>(kLossNames.begin(), kLossNames.end())) +
       "; accepted: bce, mse");
+}
+
+std::string_view optimizer_name(Optimizer optimizer) {
+  return kOptimizerNames[static_cast<int>(optimizer)];
+}
+
+Optimizer parse_optimizer(std::string_view name) {
+  std::string canonical(name);
+  for (char& c : canonical) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  for (int i = 0; i < static_cast<int>(kOptimizerNames.size()); ++i) {
+    if (kOptimizerNames[i] == canonical) return static_cast<Optimizer>(i);
+  }
+  throw UsageError("unknown optimizer '" + std::string(name) + "'" +
+                   did_you_mean(canonical, std::vector<std::string>(kOptimizerNames.begin(),
+                                                                    kOptimizerNames.end())) +
+                   "; accepted: sgd, adam, rmsprop");
 }
 
 }  // namespace symbreak

@@ -6,9 +6,10 @@
 #include <cmath>
 #include <utility>
 
-#include "kernels/init_params.cuh"
-#include "host/sweep/parallel_for.hpp"
 #include "host/engines/reference_metrics.hpp"
+#include "host/sweep/parallel_for.hpp"
+#include "kernels/breaker_draws.cuh"
+#include "kernels/init_params.cuh"
 
 namespace symbreak {
 namespace {
@@ -71,6 +72,15 @@ SampleSet training_set(const Task& task) {
   return SampleSet{task.x.data(), task.target.data()};
 }
 
+// Inverted dropout for one update (docs/method.md §4.1): which hidden units of a sample are kept,
+// drawn from the shared Philox stream, and the 1/(1-p) that scales the kept ones.
+struct DropoutDraw {
+  DrawKey key;
+  std::uint32_t step = 0;
+  std::uint64_t threshold = 0;
+  double scale = 1.0;
+};
+
 // One network's forward and backward passes over a set of samples.
 class ReferenceNetwork {
  public:
@@ -79,15 +89,18 @@ class ReferenceNetwork {
     z_.resize(shape.layers() + 1);
     a_.resize(shape.layers() + 1);
     delta_.resize(shape.layers() + 1);
+    keep_.resize(shape.layers() + 1);
     for (int l = 0; l <= shape.layers(); ++l) {
       z_[l].resize(shape.units(l));
       a_[l].resize(shape.units(l));
       delta_[l].resize(shape.units(l));
+      keep_[l].assign(shape.units(l), 1.0);
     }
   }
 
-  // Returns the output logit for sample s; keeps z and a of every layer for backward().
-  double forward(std::span<const double> params, int s) {
+  // Returns the output logit for sample s; keeps z and a of every layer for backward(). With
+  // `dropout`, each hidden activation is multiplied by its unit's factor: 1/(1-p) or 0.
+  double forward(std::span<const double> params, int s, const DropoutDraw* dropout = nullptr) {
     for (int j = 0; j < shape_.inputs; ++j)
       a_[0][j] = samples_.x[static_cast<std::size_t>(s) * shape_.inputs + j];
     for (int l = 1; l <= shape_.layers(); ++l) {
@@ -99,7 +112,18 @@ class ReferenceNetwork {
         for (int j = 0; j < fan_in; ++j)
           sum += w[static_cast<std::int64_t>(i) * fan_in + j] * a_[l - 1][j];
         z_[l][i] = sum;
-        a_[l][i] = l == shape_.layers() ? sigmoid(sum) : activation_value(activation_, sum);
+        if (l == shape_.layers()) {
+          a_[l][i] = sigmoid(sum);
+          continue;
+        }
+        keep_[l][i] = 1.0;
+        if (dropout != nullptr) {
+          const BreakerSite site{dropout->step, static_cast<std::uint32_t>(s),
+                                 static_cast<std::uint32_t>(l), static_cast<std::uint32_t>(i)};
+          keep_[l][i] =
+              dropout_keeps(dropout->key, site, dropout->threshold) ? dropout->scale : 0.0;
+        }
+        a_[l][i] = activation_value(activation_, sum) * keep_[l][i];
       }
     }
     return z_[shape_.layers()][0];
@@ -126,7 +150,7 @@ class ReferenceNetwork {
         double sum = 0.0;
         for (int i = 0; i < shape_.units(l); ++i)
           sum += w[static_cast<std::int64_t>(i) * fan_in + j] * delta_[l][i];
-        delta_[l - 1][j] = sum * activation_slope(activation_, z_[l - 1][j]);
+        delta_[l - 1][j] = sum * activation_slope(activation_, z_[l - 1][j]) * keep_[l - 1][j];
       }
     }
     return loss_value(loss_, z, y);
@@ -141,6 +165,77 @@ class ReferenceNetwork {
   Activation activation_;
   Loss loss_;
   std::vector<std::vector<double>> z_, a_, delta_;  // [layer][unit] for the current sample
+  std::vector<std::vector<double>> keep_;           // dropout factor: 1, 1/(1-p) or 0
+};
+
+// Steps 2-4 of an update (docs/method.md §4.1): gradient noise on the batch-mean gradient, then
+// coupled weight decay, then the optimiser, each on every weight and bias alone.
+class ParameterUpdate {
+ public:
+  ParameterUpdate(const Config& c, const NetworkShape& shape, DrawKey key)
+      : c_(c),
+        shape_(shape),
+        key_(key),
+        first_(shape.parameter_count(), 0.0),
+        second_(shape.parameter_count(), 0.0) {}
+
+  void apply(std::uint32_t step, std::span<double> grad, std::span<double> params) {
+    if (c_.grad_noise > 0.0) add_noise(step, grad);
+    if (c_.weight_decay > 0.0)
+      for (std::size_t k = 0; k < params.size(); ++k)
+        grad[k] += c_.weight_decay * params[k];
+    switch (c_.optimizer) {
+      case Optimizer::sgd:
+        // torch.optim.SGD: v <- mu v + g; theta <- theta - lr v (first_ is v).
+        for (std::size_t k = 0; k < params.size(); ++k) {
+          first_[k] = c_.momentum * first_[k] + grad[k];
+          params[k] -= c_.lr * first_[k];
+        }
+        break;
+      case Optimizer::adam: {
+        // torch.optim.Adam, in its order of operations; k = step + 1 updates so far.
+        const double updates = static_cast<double>(step) + 1.0;
+        const double correction1 = 1.0 - std::pow(kAdamBeta1, updates);
+        const double correction2_sqrt = std::sqrt(1.0 - std::pow(kAdamBeta2, updates));
+        const double step_size = c_.lr / correction1;
+        for (std::size_t k = 0; k < params.size(); ++k) {
+          first_[k] = kAdamBeta1 * first_[k] + (1.0 - kAdamBeta1) * grad[k];
+          second_[k] = kAdamBeta2 * second_[k] + (1.0 - kAdamBeta2) * grad[k] * grad[k];
+          const double denominator = std::sqrt(second_[k]) / correction2_sqrt + kAdamEps;
+          params[k] -= step_size * (first_[k] / denominator);
+        }
+        break;
+      }
+      case Optimizer::rmsprop:
+        // torch.optim.RMSprop, not centred, no momentum (second_ is the square average).
+        for (std::size_t k = 0; k < params.size(); ++k) {
+          second_[k] = kRmspropAlpha * second_[k] + (1.0 - kRmspropAlpha) * grad[k] * grad[k];
+          params[k] -= c_.lr * (grad[k] / (std::sqrt(second_[k]) + kRmspropEps));
+        }
+        break;
+    }
+  }
+
+ private:
+  void add_noise(std::uint32_t step, std::span<double> grad) const {
+    for (int l = 1; l <= shape_.layers(); ++l) {
+      const auto layer = static_cast<std::uint32_t>(l);
+      double* gw = grad.data() + shape_.weight_offset(l);
+      double* gb = grad.data() + shape_.bias_offset(l);
+      for (std::int64_t k = 0; k < shape_.weight_count(l); ++k)
+        gw[k] += c_.grad_noise * gradient_noise(key_, BreakerStream::weight_noise,
+                                                {step, 0, layer, static_cast<std::uint32_t>(k)});
+      for (int i = 0; i < shape_.units(l); ++i)
+        gb[i] += c_.grad_noise * gradient_noise(key_, BreakerStream::bias_noise,
+                                                {step, 0, layer, static_cast<std::uint32_t>(i)});
+    }
+  }
+
+  const Config& c_;
+  NetworkShape shape_;
+  DrawKey key_;
+  std::vector<double> first_;   // SGD's velocity, Adam's first moment
+  std::vector<double> second_;  // Adam's and RMSprop's average of squared gradients
 };
 
 struct Evaluation {
@@ -204,9 +299,12 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
 
   std::vector<double> params = reference_initial_parameters(plan, item);
   const std::vector<double> initial = params;
-  std::vector<double> velocity(params.size(), 0.0);
   std::vector<double> grad(params.size());
+  ParameterUpdate update(c, shape, DrawKey{run.seed, item.replicate});
   ReferenceNetwork net(training_set(task), shape, c.activation, c.loss);
+  DropoutDraw dropout{DrawKey{run.seed, item.replicate}, 0, dropout_threshold(c.dropout),
+                      1.0 / (1.0 - c.dropout)};
+  const std::uint32_t updates_per_epoch = static_cast<std::uint32_t>((n + batch - 1) / batch);
 
   NetworkResult result;
   Evaluation last;
@@ -226,17 +324,20 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
       result.trace.push_back(point);
     }
     if (epoch == run.epochs) break;
-    for (int first = 0; first < n; first += batch) {
+    for (int first = 0, u = 0; first < n; first += batch, ++u) {
       const int count = std::min(batch, n - first);
+      // The update's number t = e*U + u of docs/method.md §4.1, 32 bits as the counter word.
+      const std::uint32_t step =
+          static_cast<std::uint32_t>(epoch) * updates_per_epoch + static_cast<std::uint32_t>(u);
+      dropout.step = step;
       std::fill(grad.begin(), grad.end(), 0.0);
       for (int s = first; s < first + count; ++s) {
-        net.forward(params, s);
+        net.forward(params, s, c.dropout > 0.0 ? &dropout : nullptr);
         net.backward(params, s, grad);
       }
-      for (std::size_t k = 0; k < params.size(); ++k) {
-        velocity[k] = c.momentum * velocity[k] + grad[k] / count;
-        params[k] -= c.lr * velocity[k];
-      }
+      for (double& g : grad)
+        g /= count;
+      update.apply(step, grad, params);
     }
   }
 

@@ -1,5 +1,6 @@
 // cpu-ref: the double-precision oracle of docs/method.md §9. Plain, readable training code that
-// shares only the initialisation (kernels/init_params.cuh) with the other engines.
+// shares only the initialisation (kernels/init_params.cuh) and the random draws of dropout and
+// gradient noise (kernels/breaker_draws.cuh, §4.1) with the other engines.
 #pragma once
 
 #include <span>

@@ -2,6 +2,7 @@
 // CUDA. A missing driver or device is an answer, not an error.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct CudaStatus {
 };
 
 CudaStatus query_cuda_devices();
+
+// Under mpirun, the device of the rank numbered `local_rank` among its machine's ranks: round
+// robin over the machine's devices, so N ranks on a machine with N GPUs get one GPU each.
+// `cuda.devices` must not be empty.
+inline int local_rank_device(int local_rank, const CudaStatus& cuda) {
+  return cuda.devices[static_cast<std::size_t>(local_rank) % cuda.devices.size()].index;
+}
 
 // Makes `device` the calling thread's current CUDA device (cudaSetDevice), so that an engine made
 // on this thread afterwards works there; throws std::runtime_error when that fails. Without CUDA:

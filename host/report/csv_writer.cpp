@@ -8,13 +8,24 @@
 namespace symbreak {
 namespace {
 
-// Columns that identify a configuration, shared by all three files.
-std::string config_key_header() {
+// Columns that identify a configuration, shared by all three files: the leading ones start a row,
+// the breakers' (docs/method.md §4.1) end it.
+std::string config_key_header(std::size_t first, std::size_t end) {
   std::string header;
-  for (const ConfigColumn& column : config_columns()) {
+  for (std::size_t k = first; k < end; ++k) {
     if (!header.empty()) header += ',';
-    header += column.name;
+    header += config_columns()[k].name;
   }
+  return header;
+}
+
+std::string leading_key_header() {
+  return config_key_header(0, kLeadingConfigColumns);
+}
+
+std::string trailing_key_header() {
+  std::string header(1, ',');  // appended: GCC 12 warns falsely about "," + std::string
+  header.append(config_key_header(kLeadingConfigColumns, config_columns().size()));
   return header;
 }
 
@@ -39,11 +50,21 @@ std::string csv_field(std::string_view text) {
   return quoted + '"';
 }
 
-std::vector<std::string> config_key(const SweepPlan& plan, const Config& c) {
+std::vector<std::string> config_key(const SweepPlan& plan, const Config& c, std::size_t first,
+                                    std::size_t end) {
   std::vector<std::string> fields;
-  for (const ConfigColumn& column : config_columns())
-    fields.push_back(csv_field(column.value(plan, c)));
+  for (std::size_t k = first; k < end; ++k)
+    fields.push_back(csv_field(config_columns()[k].value(plan, c)));
   return fields;
+}
+
+std::vector<std::string> leading_key(const SweepPlan& plan, const Config& c) {
+  return config_key(plan, c, 0, kLeadingConfigColumns);
+}
+
+void append_trailing_key(std::vector<std::string>& fields, const SweepPlan& plan, const Config& c) {
+  for (std::string& field : config_key(plan, c, kLeadingConfigColumns, config_columns().size()))
+    fields.push_back(std::move(field));
 }
 
 std::string bool_field(bool value) {
@@ -73,7 +94,9 @@ const std::vector<std::string_view>& config_csv_columns() {
       "median_final_loss", "seed", "tol", "kernel",
       // Accuracy aggregates (docs/method.md §7); the test columns are empty without a test set.
       "mean_accuracy", "median_accuracy", "mean_test_accuracy", "median_test_accuracy",
-      "single_class_rate"};
+      "single_class_rate",
+      // What else might break the symmetry (docs/method.md §4.1), always written.
+      "optimizer", "weight_decay", "dropout", "grad_noise"};
   return columns;
 }
 
@@ -84,7 +107,7 @@ std::string config_csv_header() {
 
 std::string config_csv_row(const SweepPlan& plan, const Config& config, const ConfigSummary& s,
                            std::string_view engine, std::string_view kernel) {
-  std::vector<std::string> f = config_key(plan, config);
+  std::vector<std::string> f = leading_key(plan, config);
   const auto rate = [&f](const Rate& r, bool with_interval) {
     f.push_back(format_number(r.rate));
     if (with_interval) {
@@ -115,19 +138,22 @@ std::string config_csv_row(const SweepPlan& plan, const Config& config, const Co
     f.push_back(format_number(value));
   }
   f.push_back(s.single_class ? format_number(s.single_class->rate) : std::string());
+  append_trailing_key(f, plan, config);
   return join(f);
 }
 
 std::string network_csv_header(bool traced) {
-  return config_key_header() +
+  return leading_key_header() +
          ",replicate,seed,final_loss,accuracy,solved,epoch_solved,distinct,broken,collapsed,frozen,"
          "diverged" +
-         (traced ? ",epoch_broken" : "") + ",engine,test_accuracy,test_loss,single_class\n";
+         (traced ? ",epoch_broken" : "") + ",engine,test_accuracy,test_loss,single_class" +
+         trailing_key_header() + "\n";
 }
 
 std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& r,
                             std::string_view engine, bool traced) {
-  std::vector<std::string> f = config_key(plan, plan.configs[item.config]);
+  const Config& config = plan.configs[item.config];
+  std::vector<std::string> f = leading_key(plan, config);
   std::string distinct;
   for (std::size_t l = 0; l < r.distinct.size(); ++l) {
     if (l > 0) distinct += ';';
@@ -142,18 +168,20 @@ std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkR
   f.push_back(format_number(r.test_accuracy));  // empty for tasks without a test set
   f.push_back(format_number(r.test_loss));
   f.push_back(r.single_class ? bool_field(*r.single_class) : std::string());
+  append_trailing_key(f, plan, config);
   return join(f);
 }
 
+// A file younger than every configuration column: all of them lead its rows, breakers' included.
 std::string params_csv_header() {
-  return config_key_header() +
+  return config_key_header(0, config_columns().size()) +
          ",replicate,seed,data_seed,engine,accuracy,test_accuracy,layers,parameters\n";
 }
 
 std::string params_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& r,
                            std::string_view engine) {
   const Config& c = plan.configs[item.config];
-  std::vector<std::string> f = config_key(plan, c);
+  std::vector<std::string> f = config_key(plan, c, 0, config_columns().size());
   // The layer sizes n_0 ... n_{L+1} say how to cut the flat vector into W_l and b_l.
   const NetworkShape shape = plan.shape_of(c);
   std::string layers;
@@ -181,17 +209,19 @@ std::string params_csv_row(const SweepPlan& plan, WorkItem item, const NetworkRe
 }
 
 std::string trace_csv_header() {
-  return config_key_header() +
-         ",epoch,n,mean_loss,solved_fraction,eff_width,broken_fraction,collapsed_fraction,engine\n";
+  return leading_key_header() +
+         ",epoch,n,mean_loss,solved_fraction,eff_width,broken_fraction,collapsed_fraction,engine" +
+         trailing_key_header() + "\n";
 }
 
 std::string trace_csv_row(const SweepPlan& plan, const Config& config, const TraceRow& row,
                           std::string_view engine) {
-  std::vector<std::string> f = config_key(plan, config);
+  std::vector<std::string> f = leading_key(plan, config);
   f.insert(f.end(), {std::to_string(row.epoch), std::to_string(row.n), format_number(row.mean_loss),
                      format_number(row.solved_fraction), format_number(row.mean_distinct_fraction),
                      format_number(row.broken_fraction), format_number(row.collapsed_fraction),
                      csv_field(engine)});
+  append_trailing_key(f, plan, config);
   return join(f);
 }
 

@@ -126,6 +126,62 @@ bool symmetry_applies(const Config& c) {
   return c.width > 1;
 }
 
+// Which optimiser or regulariser broke the symmetry of this scheme (docs/method.md §4.1), when
+// the sweep crosses them and the scheme did not break in every network anyway: "dropout 0.5 broke
+// the symmetry of const:0.5 in 100% of networks; Adam and plain SGD did not."
+std::string breaker_sentence(const SweepPlan& plan, const SchemeGroup& group) {
+  struct Tally {
+    std::int64_t n = 0, broken = 0;
+  };
+  std::vector<std::string> names;  // in order of first appearance
+  std::map<std::string, Tally> tally;
+  bool all_broken = true;
+  for (const ConfigOutcome* row : group.rows) {
+    const Config& config = plan.configs[row->config];
+    if (!symmetry_applies(config)) continue;
+    const std::string name = breaker_name(config);
+    if (!tally.contains(name)) names.push_back(name);
+    tally[name].n += row->summary.n;
+    tally[name].broken += count_of(row->summary.broken, row->summary.n);
+    all_broken = all_broken && row->summary.broken.rate == 1.0;
+  }
+  if (names.size() < 2 || all_broken) return {};
+  std::vector<std::string> always, never;
+  std::vector<std::pair<double, std::string>> partly;
+  for (const std::string& name : names) {
+    const Tally& t = tally[name];
+    if (t.broken == t.n) {
+      always.push_back(name);
+    } else if (t.broken == 0) {
+      never.push_back(name);
+    } else {
+      partly.emplace_back(static_cast<double>(t.broken) / static_cast<double>(t.n), name);
+    }
+  }
+  std::stable_sort(partly.begin(), partly.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> clauses;
+  if (!always.empty()) {
+    clauses.push_back(join_words(always) + " broke the symmetry of " + group.name + " in " +
+                      percent(1.0) + " of networks");
+  }
+  for (const auto& [rate, name] : partly) {
+    clauses.push_back(name +
+                      (clauses.empty() ? " broke the symmetry of " + group.name + " in " : " in ") +
+                      percent(rate) + " of networks");
+  }
+  if (!never.empty()) {
+    clauses.push_back(join_words(never) + (clauses.empty()
+                                               ? " never broke the symmetry of " + group.name
+                                               : " did not"));
+  }
+  std::string sentence;
+  for (const std::string& clause : clauses)
+    sentence += (sentence.empty() ? "" : "; ") + clause;
+  sentence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(sentence[0])));
+  return " " + sentence + ".";
+}
+
 std::string describe(const SweepPlan& plan, const SchemeGroup& group,
                      const std::vector<ConfigColumn>& label_columns) {
   std::int64_t n = 0, broken = 0, collapsed = 0, one_neuron = 0;
@@ -181,6 +237,7 @@ std::string describe(const SweepPlan& plan, const SchemeGroup& group,
   if (n > 0 && one_neuron > 0) {
     text += " (Width 1 left out: a single neuron per layer has no symmetry to break.)";
   }
+  text += breaker_sentence(plan, group);
   if (!frozen_all.empty()) {
     const bool everywhere = frozen_all.size() == group.rows.size();
     text += " No weight ever moved (frozen)" +

@@ -29,7 +29,9 @@ std::string shared_settings(const SweepPlan& plan, const std::vector<ConfigColum
     const bool varies = std::any_of(varying.begin(), varying.end(),
                                     [&](const ConfigColumn& v) { return v.name == column.name; });
     if (varies || plan.configs.empty()) continue;
-    line += std::string(column.name) + " " + column.value(plan, plan.configs.front()) + ", ";
+    const std::string value = column.value(plan, plan.configs.front());
+    if (is_plain_default(column, value)) continue;  // plain SGD goes without saying
+    line += std::string(column.name) + " " + value + ", ";
   }
   // Replicates, global seed and tolerance: what it takes to reproduce a saved table.
   return line + "replicates " + std::to_string(plan.run.seeds) + ", seed " +

@@ -41,6 +41,19 @@ T take(const std::vector<char>& in, std::size_t& at) {
   return value;
 }
 
+// An absent value is a 0 byte; a present one is a 1 byte and the value.
+template <typename T>
+void put_optional(std::vector<char>& out, const std::optional<T>& value) {
+  put(out, static_cast<char>(value.has_value()));
+  if (value) put(out, *value);
+}
+
+template <typename T>
+std::optional<T> take_optional(const std::vector<char>& in, std::size_t& at) {
+  if (take<char>(in, at) == 0) return std::nullopt;
+  return take<T>(in, at);
+}
+
 void encode(std::vector<char>& out, const NetworkResult& r) {
   put(out, r.final_loss);
   put(out, r.accuracy);
@@ -59,12 +72,9 @@ void encode(std::vector<char>& out, const NetworkResult& r) {
     put(out, p.distinct_fraction);
     put(out, static_cast<char>(p.solved | p.broken << 1 | p.collapsed << 2 | p.diverged << 3));
   }
-  // Data tasks' test-set measures: a presence flag, then the value.
-  for (const std::optional<double>* value : {&r.test_accuracy, &r.test_loss}) {
-    put(out, static_cast<char>(value->has_value()));
-    put(out, value->value_or(0.0));
-  }
-  put(out, static_cast<char>(r.single_class.has_value() ? 1 + *r.single_class : 0));
+  put_optional(out, r.test_accuracy);
+  put_optional(out, r.test_loss);
+  put_optional(out, r.single_class);
   put(out, static_cast<char>(r.parameters_are_float));
   put(out, static_cast<std::uint64_t>(r.parameters.size()));
   for (const double v : r.parameters)
@@ -98,12 +108,9 @@ NetworkResult decode(const std::vector<char>& in, std::size_t& at) {
     p.collapsed = f & 4;
     p.diverged = f & 8;
   }
-  for (std::optional<double>* value : {&r.test_accuracy, &r.test_loss}) {
-    const bool present = take<char>(in, at) != 0;
-    const double v = take<double>(in, at);
-    if (present) *value = v;
-  }
-  if (const char single = take<char>(in, at); single != 0) r.single_class = single == 2;
+  r.test_accuracy = take_optional<double>(in, at);
+  r.test_loss = take_optional<double>(in, at);
+  r.single_class = take_optional<bool>(in, at);
   r.parameters_are_float = take<char>(in, at) != 0;
   r.parameters.resize(take<std::uint64_t>(in, at));
   for (double& v : r.parameters)
@@ -144,6 +151,17 @@ int mpi_size() {
   int size = 1;
   if (mpi_active()) MPI_Comm_size(MPI_COMM_WORLD, &size);
   return size;
+}
+
+int mpi_local_rank() {
+  if (!mpi_active()) return 0;
+  MPI_Comm machine;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &machine),
+        "MPI_Comm_split_type");
+  int rank = 0;
+  MPI_Comm_rank(machine, &rank);
+  MPI_Comm_free(&machine);
+  return rank;
 }
 
 StartMessage mpi_broadcast_start(const StartMessage& from_rank0) {

@@ -25,6 +25,9 @@ class MpiSession {
 bool mpi_built();
 int mpi_rank();  // 0 without MPI
 int mpi_size();  // 1 without MPI
+// This rank's number among the ranks on its machine (MPI_COMM_TYPE_SHARED), 0 without MPI.
+// Collective: every rank must call it at the same point.
+int mpi_local_rank();
 
 // Rank 0 gives every rank the go-ahead (status 0) or an error status, the first item and the chunk
 // size; the other ranks receive them. Returns what rank 0 sent.

@@ -43,7 +43,11 @@ std::int64_t configuration_count(const SweepGrid& g) {
                                 static_cast<std::int64_t>(g.losses.size()),
                                 static_cast<std::int64_t>(g.lrs.size()),
                                 static_cast<std::int64_t>(g.momenta.size()),
-                                static_cast<std::int64_t>(g.batches.size())};
+                                static_cast<std::int64_t>(g.batches.size()),
+                                static_cast<std::int64_t>(g.optimizers.size()),
+                                static_cast<std::int64_t>(g.weight_decays.size()),
+                                static_cast<std::int64_t>(g.dropouts.size()),
+                                static_cast<std::int64_t>(g.grad_noises.size())};
   std::int64_t count = 1;
   for (const std::int64_t s : sizes) {
     if (s != 0 && count > std::numeric_limits<std::int64_t>::max() / s) {
@@ -69,21 +73,31 @@ SweepPlan make_plan(const SweepGrid& g, const RunSettings& run) {
               for (const Loss loss : g.losses)
                 for (const double lr : g.lrs)
                   for (const double momentum : g.momenta)
-                    for (const int batch : g.batches) {
-                      Config c;
-                      c.task = t;
-                      c.depth = depth;
-                      c.width = width;
-                      c.activation = activation;
-                      c.init = init;
-                      c.bias =
-                          init.bias ? BiasChoice{*init.bias, *init.bias_text} : g.bias_inits[b];
-                      c.loss = loss;
-                      c.lr = lr;
-                      c.momentum = momentum;
-                      c.batch = batch;
-                      plan.configs.push_back(c);
-                    }
+                    for (const int batch : g.batches)
+                      for (const Optimizer optimizer : g.optimizers)
+                        for (const double weight_decay : g.weight_decays)
+                          for (const double dropout : g.dropouts)
+                            for (const double grad_noise : g.grad_noises) {
+                              Config c;
+                              c.task = t;
+                              c.depth = depth;
+                              c.width = width;
+                              c.activation = activation;
+                              c.init = init;
+                              c.bias = init.bias ? BiasChoice{*init.bias, *init.bias_text}
+                                                 : g.bias_inits[b];
+                              c.loss = loss;
+                              c.lr = lr;
+                              // --momentum is SGD's; Adam and RMSprop run without one
+                              // (docs/method.md §4.1), so theirs resolves to 0.
+                              c.momentum = optimizer == Optimizer::sgd ? momentum : 0.0;
+                              c.batch = batch;
+                              c.optimizer = optimizer;
+                              c.weight_decay = weight_decay;
+                              c.dropout = dropout;
+                              c.grad_noise = grad_noise;
+                              plan.configs.push_back(c);
+                            }
   return plan;
 }
 

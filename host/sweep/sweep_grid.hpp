@@ -21,6 +21,12 @@ struct SweepGrid {
   std::vector<double> lrs;
   std::vector<double> momenta;
   std::vector<int> batches;
+  // What else might break the symmetry (docs/method.md §4.1), crossed after batch; plain SGD
+  // unless set, so a grid written before them means what it meant.
+  std::vector<Optimizer> optimizers = {Optimizer::sgd};
+  std::vector<double> weight_decays = {0.0};
+  std::vector<double> dropouts = {0.0};
+  std::vector<double> grad_noises = {0.0};
 };
 
 // xor, depth 1, width 4, tanh/sigmoid/relu x zeros, const:0.5, symmetric:normal:1,
@@ -32,7 +38,8 @@ inline constexpr std::int64_t kDemoSeeds = 300;
 std::int64_t configuration_count(const SweepGrid& grid);
 
 // Every combination, in the order task, depth, width, activation, init, bias, loss, lr, momentum,
-// batch (the last varies fastest). Throws UsageError for an unknown task.
+// batch, optimizer, weight decay, dropout, grad noise (the last varies fastest). Throws UsageError
+// for an unknown task.
 SweepPlan make_plan(const SweepGrid& grid, const RunSettings& run);
 
 }  // namespace symbreak

@@ -129,6 +129,8 @@ std::vector<BadCase> unknown_names() {
       {{"--task", "circles:1"}, {"--task", "'circles:1'"}},
       {{"--task", "moons:300:-0.1"}, {"--task", "'moons:300:-0.1'"}},
       {{"--task", "csv:"}, {"--task", "'csv:'"}},
+      {{"--optimizer", "adagrad"}, {"--optimizer", "'adagrad'", "sgd, adam, rmsprop"}},
+      {{"--optimizer", "sgd,adamw"}, {"--optimizer", "'adamw'"}},
   };
 }
 
@@ -145,6 +147,8 @@ std::vector<BadCase> malformed_lists() {
       {{"--epochs", "abc"}, {"--epochs", "'abc'"}},
       {{"--batch", "full"}, {"--batch", "'full'"}},
       {{"--momentum", "0.9,,0"}, {"--momentum", "'0.9,,0'"}},
+      {{"--optimizer", "adam,"}, {"--optimizer", "'adam,'"}},
+      {{"--dropout", "half"}, {"--dropout", "'half'"}},
   };
 }
 
@@ -194,6 +198,13 @@ std::vector<BadCase> numbers_out_of_range() {
       {{"--momentum", "+-0"}, {"--momentum", "'+-0'"}},
       {{"--init", "const:+-1"}, {"--init", "'const:+-1'"}},
       {{"--bias-init", "normal:0"}, {"--bias-init", "'normal:0'"}},
+      {{"--dropout", "1"}, {"--dropout", "'1'", "0 <= p < 1"}},
+      {{"--dropout", "0,-0.1"}, {"--dropout", "'-0.1'"}},
+      {{"--dropout", "nan"}, {"--dropout", "'nan'"}},
+      {{"--weight-decay", "-0.01"}, {"--weight-decay", "'-0.01'", ">= 0"}},
+      {{"--weight-decay", "inf"}, {"--weight-decay", "'inf'"}},
+      {{"--grad-noise", "-1"}, {"--grad-noise", "'-1'", ">= 0"}},
+      {{"--grad-noise", "nan"}, {"--grad-noise", "'nan'"}},
   };
 }
 
@@ -206,6 +217,8 @@ std::vector<BadCase> beyond_float_range() {
       {{"--init", "zeros/uniform:4e38"}, {"--init", "'zeros/uniform:4e38'", "float's range"}},
       {{"--bias-init", "const:1e39"}, {"--bias-init", "'const:1e39'", "float's range"}},
       {{"--lr", "0.5,1e39"}, {"--lr", "'1e39'", "float's range"}},
+      {{"--weight-decay", "1e39"}, {"--weight-decay", "'1e39'", "float's range"}},
+      {{"--grad-noise", "0,1e39"}, {"--grad-noise", "'1e39'", "float's range"}},
   };
 }
 
@@ -374,6 +387,7 @@ std::vector<BadCase> config_file_errors(const TempDir& work) {
   // A line of 40,000 characters whose last item is bad: the message quotes 80 of them.
   write_file(work / "long.toml", "lr = \"" + repeated("0.5", 10000) + ",-1\"\n");
   write_file(work / "trace.toml", "trace-every = 10\n");
+  write_file(work / "dropout.toml", "optimizer = [\"sgd\", \"adam\"]\ndropout = [0, 1]\n");
   // A UTF-16 file holds NUL bytes, which would cut a message quoting its text short (found by
   // fuzz/fuzz_config_toml).
   std::string utf16 = "\xff\xfe";
@@ -394,6 +408,8 @@ std::vector<BadCase> config_file_errors(const TempDir& work) {
       {{"--config", work / "other.toml"}, {work / "other.toml:2:", "key 'sample'"}},
       {{"--config", work / "long.toml"}, {work / "long.toml:1:", "key 'lr'", "'-1'"}},
       {{"--config", work / "trace.toml"}, {work / "trace.toml:1:", "key 'trace-every'"}},
+      {{"--config", work / "dropout.toml"},
+       {work / "dropout.toml:2:", "key 'dropout'", "'1'", "0 <= p < 1"}},
   };
 }
 
@@ -448,6 +464,10 @@ std::vector<BadCase> verify_cases() {
       {{"--lr", "1e39"}, {"--lr", "'1e39'"}},
       {{"--momentum", "1"}, {"--momentum", "'1'"}},
       {{"--batch", "-1"}, {"--batch", "'-1'"}},
+      {{"--optimizer", "lbfgs"}, {"--optimizer", "'lbfgs'"}},
+      {{"--weight-decay", "-1"}, {"--weight-decay", "'-1'"}},
+      {{"--dropout", "1.5"}, {"--dropout", "'1.5'"}},
+      {{"--grad-noise", "x"}, {"--grad-noise", "'x'"}},
       {{"--epochs", "-1"}, {"--epochs", "'-1'"}},
       {{"--seeds", "0"}, {"--seeds", "'0'"}},
       {{"--replicates", "0"}, {"--replicates", "'0'"}},

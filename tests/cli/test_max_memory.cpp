@@ -12,17 +12,13 @@ namespace {
 using namespace symbreak::testing;
 
 std::vector<std::string> sweep_args(const TempDir& dir, const std::string& prefix) {
-  return {"sweep",         "--quiet",
-          "--task",        "xor,and",
-          "--width",       "4,16",
-          "--init",        "zeros,xavier-uniform",
-          "--epochs",      "300",
-          "--seeds",       "400",
-          "--engine",      "cpu",
-          "--trace-every", "100",
-          "--out",         dir / (prefix + "out.csv"),
-          "--networks",    dir / (prefix + "networks.csv"),
-          "--trace",       dir / (prefix + "trace.csv")};
+  std::vector<std::string> args = {"sweep",    "--quiet", "--task",        "xor,and",
+                                   "--width",  "4,16",    "--init",        "zeros,xavier-uniform",
+                                   "--epochs", "300",     "--seeds",       "400",
+                                   "--engine", "cpu",     "--trace-every", "100"};
+  const std::vector<std::string> outputs = output_args(dir, prefix);
+  args.insert(args.end(), outputs.begin(), outputs.end());
+  return args;
 }
 
 TEST(MaxMemory, SmallChunksGiveTheSameFiles) {
@@ -33,11 +29,7 @@ TEST(MaxMemory, SmallChunksGiveTheSameFiles) {
   args.insert(args.end(), {"--max-memory", "2M"});
   const Outcome r = run_symbreak(args, capture);
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* file : {"out.csv", "networks.csv", "trace.csv"}) {
-    const std::string want = read_file(dir / (std::string("default-") + file));
-    EXPECT_GT(want.size(), 100u);
-    EXPECT_TRUE(read_file(dir / (std::string("small-") + file)) == want) << file << " differs";
-  }
+  expect_same_outputs(dir, "default-", "small-");
 }
 
 }  // namespace

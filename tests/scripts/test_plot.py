@@ -104,6 +104,17 @@ def main(symbreak, source):
         if not check(result.returncode == 0, f"momentum sweep failed: {result.stderr}"):
             return
 
+        result = run(sweep + ["--init", "zeros,const:0.5", "--activation", "tanh", "--optimizer",
+                              "sgd,adam", "--dropout", "0,0.5", "--out", "breakers.csv"], work)
+        if not check(result.returncode == 0, f"breakers sweep failed: {result.stderr}"):
+            return
+
+        # scripts/measure-scaling.py --quick: a few tiny sweeps, so that `scaling` draws real output.
+        measure = os.path.join(source, "scripts", "measure-scaling.py")
+        result = run([measure, symbreak, "--quick", "--out", "scaling.json"], work)
+        if not check(result.returncode == 0, f"measure-scaling.py failed: {result.stderr}"):
+            return
+
         # Decision regions: a tiny circles sweep keeping 2 networks per init (--params).
         result = run([symbreak, "sweep", "--quiet", "--engine", "cpu", "--task", "circles:60",
                       "--width", "4", "--activation", "relu", "--init", "zeros,he-normal",
@@ -143,12 +154,14 @@ def main(symbreak, source):
             check(not os.path.exists(os.path.join(figures, f"{name}.png")),
                   f"{name}.png written although --formats pdf")
         for arguments in (["heatmap", "out.csv"], ["trace", "trace.csv"], ["lr-scale", "lr.csv"],
+                          ["breakers", "breakers.csv"],
                           ["throughput", fixture],
-                          ["throughput", fixture, "--size", "800x600", "--prefix", "small_"]):
+                          ["throughput", fixture, "--size", "800x600", "--prefix", "small_"],
+                          ["scaling", "scaling.json"]):
             result = run([plot] + arguments + ["--dir", figures], work)
             check(result.returncode == 0, f"plot.py {' '.join(arguments)} failed: {result.stderr}")
         for name in ("solved_heatmap", "broken_heatmap", "trace_curves", "lr_scale_heatmap",
-                     "throughput"):
+                     "breakers_heatmap", "throughput", "scaling"):
             check_figure(figures, name)
         check_figure(figures, "small_throughput", (800, 600))
 
@@ -158,10 +171,13 @@ def main(symbreak, source):
                     "lacks column(s) solved_rate", errors, "solved_heatmap.png")
         check_error(plot, ["trace", os.path.join(work, "out.csv")],
                     "lacks column(s) epoch, solved_fraction", errors, "trace_curves.png")
+        check_error(plot, ["breakers", os.path.join(work, "trace.csv")],
+                    "lacks column(s) solved_rate", errors, "breakers_heatmap.png")
         check_error(plot, ["lr-scale", os.path.join(work, "missing.csv")], "cannot read",
                     errors, "lr_scale_heatmap.png")
         check_error(plot, ["throughput", os.path.join(work, "out.csv")], "is not JSON", errors,
                     "throughput.png")
+        check_error(plot, ["scaling", fixture], "has no 'points' list", errors, "scaling.png")
         check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "colour=red"],
                     "has no column 'colour'", errors, "solved_heatmap.png")
         check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "width=7"],

@@ -1,6 +1,6 @@
 // Tests host/csv_writer: the per-configuration header starts with the stable columns of
-// docs/method.md §8.1 in their order, and in all three files every row has the header's fields,
-// each value under its own name.
+// docs/method.md §8.1 in their order, in all three files every row has the header's fields, each
+// value under its own name, and the breakers' columns (§4.1) come last.
 #include "host/report/csv_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -233,6 +233,45 @@ TEST(TraceCsv, HeaderAndRowAgree) {
   EXPECT_EQ(m.at("engine"), "cpu-ref");
 }
 
+// The breakers' columns (docs/method.md §4.1) come last in all three files, after every column
+// that existed before them, with their values written even when they are the defaults.
+TEST(BreakerColumns, AreTheLastFourOfEveryFileWithTheirValues) {
+  SweepPlan plan = example_plan();
+  plan.configs[1].optimizer = Optimizer::rmsprop;
+  plan.configs[1].weight_decay = 0.015625;
+  plan.configs[1].dropout = 0.25;
+  plan.configs[1].grad_noise = 0.5;
+  const std::vector<std::string> last = {"optimizer", "weight_decay", "dropout", "grad_noise"};
+  TraceRow row;
+  row.n = 5;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {config_csv_header(), config_csv_row(plan, plan.configs[1], ConfigSummary{}, "cpu")},
+      {network_csv_header(true),
+       network_csv_row(plan, WorkItem{1, 0}, example_network(), "cpu", true)},
+      {network_csv_header(false),
+       network_csv_row(plan, WorkItem{1, 0}, example_network(), "cpu", false)},
+      {trace_csv_header(), trace_csv_row(plan, plan.configs[1], row, "cpu")}};
+  for (const auto& [header, line] : files) {
+    const std::vector<std::string> names = fields(header);
+    ASSERT_GT(names.size(), last.size());
+    EXPECT_EQ(std::vector<std::string>(names.end() - 4, names.end()), last) << header;
+    EXPECT_EQ(names[0], "task");
+    const auto m = by_name(header, line);
+    EXPECT_EQ(m.at("optimizer"), "rmsprop");
+    EXPECT_EQ(m.at("weight_decay"), "0.015625");
+    EXPECT_EQ(m.at("dropout"), "0.25");
+    EXPECT_EQ(m.at("grad_noise"), "0.5");
+    EXPECT_EQ(m.at("init"), "xavier-uniform:2");
+  }
+  // Defaults are written too: plain SGD.
+  const auto m =
+      by_name(config_csv_header(), config_csv_row(plan, plan.configs[0], ConfigSummary{}, "cpu"));
+  EXPECT_EQ(m.at("optimizer"), "sgd");
+  EXPECT_EQ(m.at("weight_decay"), "0");
+  EXPECT_EQ(m.at("dropout"), "0");
+  EXPECT_EQ(m.at("grad_noise"), "0");
+}
+
 // --params (docs/method.md §8.4): the layer sizes and the flat vector, each joined by ';', the
 // values in the engine's precision: 0.1f is "0.1" from a float engine, its exact double value
 // in full from cpu-ref.
@@ -255,6 +294,7 @@ TEST(ParamsCsv, HeaderAndRowAgreeAndValuesKeepTheEnginesPrecision) {
     EXPECT_EQ(m.at("accuracy"), "0.875");
     EXPECT_EQ(m.at("test_accuracy"), "0.5");
     EXPECT_EQ(m.at("layers"), "3;6;6;1");
+    EXPECT_EQ(m.at("optimizer"), "sgd");  // every configuration column leads the row
     const std::string values = m.at("parameters");
     // 6 x (3 + 1) + 6 x (6 + 1) + 1 x (6 + 1) = 73 values.
     EXPECT_EQ(std::count(values.begin(), values.end(), ';'), 72);
