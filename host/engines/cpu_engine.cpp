@@ -4,7 +4,6 @@
 #include "host/engines/cpu_engine.hpp"
 
 #include <algorithm>
-#include <span>
 #include <vector>
 
 #include "host/engines/cpu_lanes.hpp"
