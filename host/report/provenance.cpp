@@ -71,6 +71,8 @@ nlohmann::json sweep_identity(const SweepPlan& plan, std::string_view engine,
   identity["epochs"] = plan.run.epochs;
   identity["tol"] = format_number(plan.run.tol);
   identity["trace_every"] = plan.run.trace_every;
+  // Only with --params, so that the files of sweeps without it keep the identity they had.
+  if (plan.run.params_replicates > 0) identity["params_replicates"] = plan.run.params_replicates;
   identity["engine"] = engine;
   identity["outputs"] = outputs;
   return identity;
