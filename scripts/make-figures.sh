@@ -45,8 +45,8 @@ plot lr-scale "$data/lr_scale.csv"
 plot breakers "$data/breakers.csv"
 
 # deeplearning.ai's Initialization notebook on circles: the decision regions of replicates 0-2 of
-# zeros, N(0,1)*10 and He (the cpu engine: 15,000 epochs take a few seconds).
-"$symbreak" sweep --quiet --engine cpu --task circles --width 10 --activation relu --lr 0.01 \
+# zeros, N(0,1)*10 and He (the cpu engine: 15,000 epochs take well under a minute).
+"$symbreak" sweep --quiet --engine cpu --task circles --width 10x5 --activation relu --lr 0.01 \
   --epochs 15000 --init zeros,normal:10,he-normal --seeds 3 \
   --params "$data/circles_params.csv" --params-replicates 3
 scripts/plot.py boundary "$data/circles_params.csv" --symbreak "$symbreak" --dir "$figures" \
