@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the README figures in docs/figures/ from real runs of the cpu-ref engine: the demo
 # sweep with a trace, a learning rate x N(0, s²) scale sweep and the breakers' sweep: about 80 s
-# on 2 cores once built.
+# on 2 cores once built; and, with the cpu engine, the decision regions of the Initialization
+# notebook's experiment (a few seconds more).
 # Usage: scripts/make-figures.sh [BENCH.json]   (a Google Benchmark JSON adds throughput.png)
 # The CSVs they are drawn from are kept in out/figures/ (git-ignored).
 set -euo pipefail
@@ -42,6 +43,14 @@ plot lr-scale "$data/lr_scale.csv"
   --weight-decay 0,0.01 --dropout 0,0.5 --grad-noise 0,0.01 --seeds 100 --epochs 1000 \
   --out "$data/breakers.csv"
 plot breakers "$data/breakers.csv"
+
+# deeplearning.ai's Initialization notebook on circles: the decision regions of replicates 0-2 of
+# zeros, N(0,1)*10 and He (the cpu engine: 15,000 epochs take well under a minute).
+"$symbreak" sweep --quiet --engine cpu --task circles --width 10x5 --activation relu --lr 0.01 \
+  --epochs 15000 --init zeros,normal:10,he-normal --seeds 3 \
+  --params "$data/circles_params.csv" --params-replicates 3
+scripts/plot.py boundary "$data/circles_params.csv" --symbreak "$symbreak" --dir "$figures" \
+  --formats png --prefix circles_ --size 1500x1400 >/dev/null
 
 if [[ -n $bench_json ]]; then
   plot throughput "$bench_json"

@@ -7,10 +7,15 @@
   scripts/plot.py breakers   OUT.csv     optimiser or regulariser x init: breakers_heatmap
   scripts/plot.py throughput BENCH.json  bars per benchmark: throughput
   scripts/plot.py scaling    SCALING.json cost against networks, width, samples: scaling
+  scripts/plot.py boundary   PARAMS.csv  per init, the data and the networks' decision regions:
+                                         decision_boundaries [--data TRAIN.csv] [--symbreak PATH]
+                                         [--replicates N]
   each with [--dir DIR] [--prefix P] [--size WIDTHxHEIGHT] [--formats png,svg,pdf]
   and, for the CSVs, [--where COLUMN=VALUE,...] to draw only the rows with those values
 
-OUT.csv is `symbreak sweep --out`, TRACE.csv is `--trace`, BENCH.json is a benchmark's
+OUT.csv is `symbreak sweep --out`, TRACE.csv is `--trace`, PARAMS.csv is `--params` (the final
+parameters of the first K replicates; the training set comes from `symbreak data` with the task
+and data seed of the file, or from --data), BENCH.json is a benchmark's
 `--benchmark_out=F.json --benchmark_out_format=json`, SCALING.json is
 `scripts/measure-scaling.py --out`. Each figure is NAME.png and NAME.svg
 (--formats), 1600x900 pixels (a 16:9 slide) unless --size says otherwise; --prefix goes before NAME.
@@ -26,7 +31,10 @@ import json
 import math
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import textwrap
 
 try:
@@ -42,6 +50,7 @@ except ImportError as missing:
 
 EXIT_BAD_INPUT = 1
 MAX_FACETS = 6
+MAX_PANELS_BOUNDARY = 6
 
 # The columns that identify a configuration (docs/method.md §7), in the CSV's order.
 # The optimiser and regularisers (docs/method.md §4.1) come last in the CSV; files written before
@@ -710,8 +719,182 @@ def command_scaling(args):
                  (f"\n{where}" if where else ""))
     save(fig, args, "scaling")
 
+# --- (f) decision boundaries from --params ----------------------------------------------------
+
+# Hidden activations of docs/method.md §2; the output unit's logit z > 0 predicts class 1.
+ACTIVATIONS = {"sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)), "tanh": np.tanh,
+               "relu": lambda z: np.maximum(z, 0.0),
+               "leaky_relu": lambda z: np.where(z > 0.0, z, 0.01 * z), "linear": lambda z: z}
+# Class 0 and class 1: Okabe & Ito's blue and vermilion for the points, lighter for the regions.
+CLASS_COLOURS = ("#0072B2", "#D55E00")
+REGION_COLOURS = ("#b3d4ea", "#f5c9a8")
+
+
+def network_of(row, path):
+    """(layer sizes, flat parameters) of a --params row, checked against each other."""
+    try:
+        sizes = [int(n) for n in row["layers"].split(";")]
+        params = np.array([float(v) for v in row["parameters"].split(";")])
+    except (AttributeError, ValueError):
+        raise InputError(f"'{path}': replicate {row.get('replicate')} of init {row.get('init')} "
+                         "has malformed layers or parameters") from None
+    expected = sum(n * (m + 1) for m, n in zip(sizes, sizes[1:]))
+    if len(sizes) < 3 or sizes[-1] != 1 or len(params) != expected:
+        raise InputError(f"'{path}': replicate {row['replicate']} of init {row['init']} has "
+                         f"{len(params)} parameters, not the {expected} of layers "
+                         f"{row['layers']}")
+    return sizes, params
+
+
+def logits(sizes, params, activation, x):
+    """The output logit z for every row of x ([points][inputs]), in float64: the flat layout
+    [W_1][b_1]...[W_{L+1}][b_{L+1}] with W_l row-major [n_l][n_{l-1}] (docs/method.md §2)."""
+    f = ACTIVATIONS[activation]
+    a, offset = x, 0
+    for l in range(1, len(sizes)):
+        rows_l, columns = sizes[l], sizes[l - 1]
+        w = params[offset:offset + rows_l * columns].reshape(rows_l, columns)
+        offset += rows_l * columns
+        b = params[offset:offset + rows_l]
+        offset += rows_l
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = a @ w.T + b
+        a = z if l == len(sizes) - 1 else f(z)
+    return a[:, 0]
+
+
+def symbreak_binary(given):
+    """The symbreak to run for `symbreak data`: --symbreak, else on PATH, else a build here."""
+    if given:
+        return given
+    found = shutil.which("symbreak")
+    if found:
+        return found
+    source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for build in ("release", "host", "debug"):
+        candidate = os.path.join(source, "build", build, "symbreak")
+        if os.access(candidate, os.X_OK):
+            return candidate
+    raise InputError("no symbreak found to write the training set (symbreak data): give "
+                     "--symbreak PATH, or the set itself with --data TRAIN.csv")
+
+
+def training_set(args, task, data_seed):
+    """(x [points][2], labels) of the task's training set: --data, else `symbreak data`."""
+    path, temporary = args.data, None
+    if path is None:
+        temporary = tempfile.TemporaryDirectory(prefix="symbreak_plot_")
+        path = os.path.join(temporary.name, "train.csv")
+        command = [symbreak_binary(args.symbreak), "data", task, "--data-seed", data_seed,
+                   "--out", path]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True)
+        except OSError as e:
+            raise InputError(f"cannot run '{command[0]}': {e.strerror}") from None
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+            raise InputError(f"symbreak data {task} failed: {last}")
+    try:
+        rows = read_csv(path, ["label"], "the training set")
+        columns = [c for c in rows[0] if c != "label"]
+        x = np.array([[number(r, c, path) for c in columns] for r in rows])
+        labels = np.array([number(r, "label", path) for r in rows]) > 0.5
+    finally:
+        if temporary:
+            temporary.cleanup()
+    return x, labels
+
+
+def short_task(task):
+    """csv:DIR/TRAIN.csv:DIR/TEST.csv as csv:TRAIN.csv:TEST.csv; other tasks as they are."""
+    if not task.startswith("csv:"):
+        return task
+    return "csv:" + ":".join(os.path.basename(f) for f in task[4:].split(":"))
+
+
+def command_boundary(args):
+    needed = ["task", "activation", "init", "replicate", "data_seed", "accuracy", "layers",
+              "parameters"]
+    rows = read_csv(args.csv, needed, "decision boundaries (a --params CSV)", args.where)
+    shown = shown_columns(rows, "init")
+    # One column of panels per init, one row per kept replicate; every other varying grid
+    # column is held at its first value (--where picks another).
+    rows, picked = hold_first(rows, [c for c in KEY_COLUMNS if c not in shown and c in rows[0]])
+    inits = distinct(rows, "init")
+    if len(inits) > MAX_PANELS_BOUNDARY:
+        print(f"plot.py: note: showing the first {MAX_PANELS_BOUNDARY} of {len(inits)} inits",
+              file=sys.stderr)
+        inits = inits[:MAX_PANELS_BOUNDARY]
+    by_init = {init: [r for r in rows if r["init"] == init][:args.replicates] for init in inits}
+    replicates = max(len(kept) for kept in by_init.values())
+    task, data_seed = rows[0]["task"], rows[0]["data_seed"]
+    x, labels = training_set(args, task, data_seed)
+    networks = {init: [network_of(r, args.csv) for r in kept] for init, kept in by_init.items()}
+    if x.shape[1] != 2 or any(s[0] != 2 for nets in networks.values() for s, _ in nets):
+        raise InputError(f"'{args.csv}': task {task} has {x.shape[1]} inputs; decision regions "
+                         "are drawn for tasks with 2")
+    # The plane around the data, with a margin of 10% on each side.
+    low, high = x.min(axis=0), x.max(axis=0)
+    pad = 0.1 * np.maximum(high - low, 1e-9)
+    gx, gy = np.meshgrid(np.linspace(low[0] - pad[0], high[0] + pad[0], args.resolution),
+                         np.linspace(low[1] - pad[1], high[1] + pad[1], args.resolution))
+    plane = np.column_stack([gx.ravel(), gy.ravel()])
+    regions = matplotlib.colors.ListedColormap([REGION_COLOURS[0], REGION_COLOURS[1]])
+    activation = rows[0]["activation"]
+    fig, axes = plt.subplots(replicates, len(inits), squeeze=False, layout="constrained",
+                             figsize=(args.size[0] / 100, args.size[1] / 100), dpi=100)
+    for j, init in enumerate(inits):
+        for i in range(replicates):
+            ax = axes[i, j]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i >= len(networks[init]):
+                ax.set_visible(False)
+                continue
+            row = by_init[init][i]
+            sizes, params = networks[init][i]
+            z = logits(sizes, params, activation, plane).reshape(gx.shape)
+            # A logit z > 0 predicts class 1 (docs/method.md §6); NaN (a diverged network)
+            # predicts neither and stays white.
+            predicted = np.where(np.isnan(z), np.nan, (z > 0.0).astype(float))
+            ax.imshow(predicted, origin="lower", cmap=regions, vmin=0.0, vmax=1.0,
+                      aspect="auto", interpolation="nearest",
+                      extent=(gx.min(), gx.max(), gy.min(), gy.max()))
+            if np.isfinite(z).all() and z.min() < 0.0 < z.max():
+                ax.contour(gx, gy, z, levels=[0.0], colors="black", linewidths=1.2)
+            elif np.isfinite(z).all():
+                ax.text(0.5, 0.04, f"class {int(z.max() > 0.0)} everywhere",
+                        transform=ax.transAxes, ha="center", va="bottom", fontsize=13,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+            for label in (False, True):
+                ax.scatter(x[labels == label, 0], x[labels == label, 1], s=12,
+                           color=CLASS_COLOURS[int(label)], edgecolors="black",
+                           linewidths=0.4, label=f"class {int(label)}")
+            ax.set_aspect("equal", adjustable="box")
+            accuracy = f"train {100 * number(row, 'accuracy', args.csv):.0f}%"
+            if row.get("test_accuracy"):
+                accuracy += f", test {100 * number(row, 'test_accuracy', args.csv):.0f}%"
+            ax.set_title((f"{init}\n" if i == 0 else "")
+                         + f"replicate {row['replicate']}: {accuracy}", fontsize=14)
+    axes[0, len(inits) - 1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    # A csv: task is named by its files' names, not their whole paths, in the subtitle; its data
+    # seed means nothing.
+    named = [dict(r, task=short_task(r["task"])) for r in rows]
+    data = "training set" + ("" if task.startswith("csv:") else f" (data seed {data_seed})")
+    fig.suptitle("Decision regions after training, per initialisation\n"
+                 + subtitle(named, shown, picked,
+                            f"{data}; shading: the class each network predicts (blue 0, "
+                            "orange 1), line: its boundary z = 0"))
+    save(fig, args, "decision_boundaries")
+
 
 # --- Command line -----------------------------------------------------------------------------
+
+def positive(text):
+    if not re.fullmatch(r"[1-9][0-9]*", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer >= 1")
+    return int(text)
+
 
 def pixel_size(text):
     match = re.fullmatch(r"(\d+)x(\d+)", text)
@@ -752,7 +935,9 @@ def parse_arguments(argv):
              "optimiser or regulariser x init heatmap (broken and solved) from --out CSV"),
             ("throughput", "json", command_throughput, "bars from Google Benchmark JSON"),
             ("scaling", "json", command_scaling,
-             "throughput and memory against size from measure-scaling.py JSON")):
+             "throughput and memory against size from measure-scaling.py JSON"),
+            ("boundary", "csv", command_boundary,
+             "per init, the data and the decision regions of the networks of a --params CSV")):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(file_argument, metavar=file_argument.upper())
         sub.add_argument("--dir", default=".", help="output folder (default: .)")
@@ -765,6 +950,18 @@ def parse_arguments(argv):
             sub.add_argument("--where", type=where_pairs, default=[], metavar="COLUMN=VALUE,...",
                              help="draw only the rows with these values, e.g. width=8,momentum=0.9"
                                   " (the other settings swept are drawn as panels)")
+        if name == "boundary":
+            sub.add_argument("--data", metavar="TRAIN.csv",
+                             help="the training set to draw (default: symbreak data with the "
+                                  "file's task and data seed)")
+            sub.add_argument("--symbreak", metavar="PATH",
+                             help="the symbreak that writes the training set (default: on PATH, "
+                                  "else build/release/symbreak)")
+            sub.add_argument("--replicates", type=positive, default=3, metavar="N",
+                             help="draw the first N kept replicates of each init, one row each "
+                                  "(default: 3)")
+            sub.add_argument("--resolution", type=positive, default=300, metavar="N",
+                             help="points per side of the plane's grid (default: 300)")
         sub.set_defaults(function=function)
     return parser.parse_args(argv)
 

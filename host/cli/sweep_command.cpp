@@ -57,7 +57,25 @@ void check_trace_options(const SweepOptions& o, RunSettings& run) {
   run.trace_every = static_cast<int>(*k);
 }
 
-// The outputs given, resolved to what they point at, in the order --out, --networks, --trace.
+// --params FILE keeps the final parameters of the first K replicates of every configuration
+// (--params-replicates K, default 1; all of them when K >= --seeds).
+void check_params_options(const SweepOptions& o, RunSettings& run) {
+  if (o.params_replicates && !o.params) {
+    throw UsageError("--params-replicates needs --params FILE.csv, the file the parameters go to");
+  }
+  if (!o.params) return;
+  run.params_replicates = 1;
+  if (!o.params_replicates) return;
+  const auto k = parse_integer(*o.params_replicates, 1, std::numeric_limits<std::uint32_t>::max());
+  if (!k) {
+    throw UsageError("--params-replicates: '" + *o.params_replicates +
+                     "' is not accepted; expected an integer from 1 to 4294967295");
+  }
+  run.params_replicates = static_cast<std::uint32_t>(*k);
+}
+
+// The outputs given, resolved to what they point at, in the order --out, --networks, --trace,
+// --params.
 struct ResolvedOutput {
   const char* option;
   std::string path;
@@ -67,7 +85,10 @@ struct ResolvedOutput {
 std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
   std::vector<ResolvedOutput> outputs;
   const std::pair<const char*, const std::optional<std::string>*> given[] = {
-      {"--out", &o.out}, {"--networks", &o.networks}, {"--trace", &o.trace}};
+      {"--out", &o.out},
+      {"--networks", &o.networks},
+      {"--trace", &o.trace},
+      {"--params", &o.params}};
   for (const auto& [option, path] : given) {
     if (*path) outputs.push_back({option, **path, resolve_output(option, **path)});
   }
@@ -78,7 +99,7 @@ std::vector<ResolvedOutput> resolve_outputs(const SweepOptions& o) {
       if (!id.empty() && id == outputs[j].target.identity()) {
         throw UsageError("'" + outputs[j].path + "' is given for two outputs (" +
                          outputs[i].option + " and " + outputs[j].option +
-                         "); each of --out, --networks and --trace needs its own file");
+                         "); each of --out, --networks, --trace and --params needs its own file");
       }
     }
   }
@@ -91,6 +112,7 @@ void check_values(const SweepOptions& o) {
   sample_configs_count(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
+  check_params_options(o, run);
   thread_count(o.run);
   if (o.shard) parse_shard(*o.shard);
   if (o.devices) parse_devices(*o.devices, 1);
@@ -108,7 +130,8 @@ void check_values(const SweepOptions& o) {
 Checkpoint resume_checkpoint(const std::vector<ResolvedOutput>& outputs, const RunRecord& record) {
   if (outputs.empty()) {
     throw UsageError(
-        "--resume: give the --out, --networks and --trace files of the sweep to continue");
+        "--resume: give the --out, --networks, --trace and --params files of the sweep to "
+        "continue");
   }
   for (const ResolvedOutput& r : outputs) {
     if (r.target.kind != OutputTarget::Kind::replace) {
@@ -267,10 +290,19 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   app.add_option("--trace", o.trace, "per-configuration, per-traced-epoch CSV")
       ->type_name("FILE.csv")
       ->group(group);
+  app.add_option("--params", o.params,
+                 "CSV of the final parameters of the first K replicates of every configuration "
+                 "(--params-replicates; columns: docs/method.md §8.4)")
+      ->type_name("FILE.csv")
+      ->group(group);
+  app.add_option("--params-replicates", o.params_replicates,
+                 "replicates per configuration whose parameters --params keeps [1]")
+      ->type_name("K")
+      ->group(group);
   app.add_flag("--quiet", o.quiet, "no table, reading or progress")->group(group);
   app.add_flag("--resume", o.resume,
-               "continue the interrupted sweep whose files --out, --networks and --trace name "
-               "(same options)")
+               "continue the interrupted sweep whose files --out, --networks, --trace and --params "
+               "name (same options)")
       ->group(group);
   app.add_option("--max-memory", o.max_memory,
                  "host memory the sweep may use, e.g. 4G; chunks are made small enough "
@@ -300,32 +332,11 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
   return &app;
 }
 
-namespace {
-
-// Until the float engines train the optimisers and regularisers of docs/method.md §4.1, only
-// cpu-ref does: `auto` picks it for a sweep that uses them, and another engine is refused rather
-// than silently training plain SGD.
-bool uses_breakers(const SweepPlan& plan) {
-  return std::any_of(plan.configs.begin(), plan.configs.end(), [](const Config& c) {
-    return c.optimizer != Optimizer::sgd || c.weight_decay != 0.0 || c.dropout != 0.0 ||
-           c.grad_noise != 0.0;
-  });
-}
-
-std::string engine_for(const std::string& requested, const SweepPlan& plan) {
-  if (!uses_breakers(plan)) return requested == "auto" ? choose_auto_engine(plan, true) : requested;
-  if (requested == "auto" || requested == "cpu-ref") return "cpu-ref";
-  throw std::runtime_error("engine '" + requested +
-                           "' cannot run here: it does not train --optimizer adam or rmsprop, "
-                           "--weight-decay, --dropout or --grad-noise yet; use --engine cpu-ref");
-}
-
-}  // namespace
-
 int run_sweep_command(const SweepOptions& o) {
   const SweepGrid grid = build_grid(o.grid);
   RunSettings run = build_run_settings(o.run);
   check_trace_options(o, run);
+  check_params_options(o, run);
   const std::optional<std::int64_t> sample = sample_configs_count(o.grid);
   const std::vector<ResolvedOutput> outputs = resolve_outputs(o);
   const SelectedPlan selected = select_configurations(grid, run, sample);
@@ -333,7 +344,7 @@ int run_sweep_command(const SweepOptions& o) {
   const int threads = thread_count(o.run);
   check_engine_name(o.run.engine);
   const bool auto_engine = o.run.engine == "auto";
-  const std::string chosen_engine = engine_for(o.run.engine, plan);
+  const std::string chosen_engine = auto_engine ? choose_auto_engine(plan, true) : o.run.engine;
   use_local_rank_device(chosen_engine);
   const std::unique_ptr<Engine> engine = make_engine(chosen_engine, threads);
   if (!o.quiet && mpi_rank() == 0 && !selected.note().empty()) {

@@ -16,6 +16,7 @@ struct SweepOptions {
   GridOptions grid;
   RunOptions run;
   std::optional<std::string> out, networks, trace, trace_every;
+  std::optional<std::string> params, params_replicates;  // --params FILE --params-replicates K
   bool quiet = false;
   bool resume = false;               // continue the sweep whose checkpoint the outputs carry
   std::optional<std::string> shard;  // "i/N"

@@ -111,7 +111,15 @@ std::string comparison_csv(const SweepPlan& plan, const std::vector<WorkItem>& i
       csv.append(",").append(rate).append("_engine,").append(rate).append("_reference");
     }
   }
-  csv += ",engine,reference\n";
+  csv += ",engine,reference";
+  // Informational, after the columns above: mean training and test accuracy in each engine and
+  // the largest difference on one network (test columns empty without a test set).
+  if (!exact) {
+    csv +=
+        ",accuracy_engine,accuracy_reference,largest_accuracy_difference,test_accuracy_engine,"
+        "test_accuracy_reference,largest_test_accuracy_difference";
+  }
+  csv += "\n";
   std::vector<Agreement> agreement(plan.configs.size());
   std::vector<std::int64_t> n(plan.configs.size()), mismatches(plan.configs.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -140,7 +148,23 @@ std::string comparison_csv(const SweepPlan& plan, const std::vector<WorkItem>& i
                format_number(static_cast<double>(a.reference_counts[r]) / count);
       }
     }
-    csv.append(",").append(engine_name).append(",").append(reference_name).append("\n");
+    csv.append(",").append(engine_name).append(",").append(reference_name);
+    if (!exact) {
+      const Agreement& a = agreement[c];
+      const double count = static_cast<double>(std::max<std::int64_t>(a.n, 1));
+      csv += "," + format_number(a.engine_accuracy_sum / count) + "," +
+             format_number(a.reference_accuracy_sum / count) + "," +
+             format_number(a.largest_accuracy_difference) + ",";
+      if (a.test_measured > 0) {
+        const double tested = static_cast<double>(a.test_measured);
+        csv += format_number(a.engine_test_sum / tested) + "," +
+               format_number(a.reference_test_sum / tested) + "," +
+               format_number(a.largest_test_difference);
+      } else {
+        csv += ",,";
+      }
+    }
+    csv += "\n";
   }
   return csv;
 }

@@ -43,6 +43,11 @@ struct RunSettings {
   double tol = 1e-6;            // τ of the tie rule, docs/method.md §6
   int trace_every = 0;          // K of --trace-every; 0 = no trace
   std::uint32_t data_seed = 0;  // keys the noise of generated data tasks, docs/method.md §1.1
+  // Replicates 0 ... params_replicates - 1 of every configuration hand back their final
+  // parameters (--params, docs/method.md §8.4); 0 = none.
+  std::uint32_t params_replicates = 0;
+
+  bool keeps_parameters(std::uint32_t replicate) const { return replicate < params_replicates; }
 };
 
 // The width as written in tables and CSV files: "4", or "10x5" for listed sizes.

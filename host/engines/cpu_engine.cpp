@@ -141,6 +141,10 @@ class CpuBackend final : public FloatBackend {
 
   double memory_budget() const override { return 1e9; }
   void final_parameters(std::vector<float>& params) override { params = params_; }
+  void final_parameters_of(std::int64_t k, std::span<float> out) override {
+    const float* first = params_.data() + chunk_->offset[k];
+    std::copy(first, first + out.size(), out.begin());
+  }
   int host_threads() const override { return threads_; }
 
  private:

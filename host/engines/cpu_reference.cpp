@@ -360,6 +360,7 @@ NetworkResult train_reference_network(const SweepPlan& plan, WorkItem item) {
     result.test_loss = e.loss;
     result.single_class = last.positive == 0 || last.positive == n;
   }
+  if (run.keeps_parameters(item.replicate)) result.parameters = std::move(params);
   return result;
 }
 

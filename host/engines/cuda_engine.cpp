@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "host/engines/cuda_devices.hpp"
@@ -115,6 +116,10 @@ class CudaBackend final : public FloatBackend {
 
   void final_parameters(std::vector<float>& params) override {
     params_.download(params, chunk_->parameter_total);
+  }
+  void final_parameters_of(std::int64_t k, std::span<float> out) override {
+    CUDA_CHECK(cudaMemcpy(out.data(), params_.data() + chunk_->offset[k], out.size_bytes(),
+                          cudaMemcpyDeviceToHost));
   }
   int host_threads() const override { return threads_; }
 

@@ -215,6 +215,21 @@ void FloatEngine::train_group(const SweepPlan& plan, std::span<const WorkItem> i
     }
   }
   measure_test_sets(plan, chunk, order, out);
+  keep_parameters(plan, chunk, order, out);
+}
+
+void FloatEngine::keep_parameters(const SweepPlan& plan, const FloatChunk& chunk,
+                                  std::span<const std::size_t> order,
+                                  std::span<NetworkResult> out) {
+  std::vector<float> params;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (!plan.run.keeps_parameters(chunk.replicate[k])) continue;
+    params.resize(chunk.jobs[chunk.job_of[k]].shape.parameter_count());
+    backend_->final_parameters_of(static_cast<std::int64_t>(k), params);
+    NetworkResult& r = out[order[k]];
+    r.parameters.assign(params.begin(), params.end());
+    r.parameters_are_float = true;
+  }
 }
 
 void FloatEngine::measure_test_sets(const SweepPlan& plan, const FloatChunk& chunk,

@@ -67,6 +67,9 @@ class FloatBackend {
   // Every network's final parameters, at chunk.offset[k] ([chunk.parameter_total]), for the
   // test-set measurement on the host (test_set_evaluation.hpp).
   virtual void final_parameters(std::vector<float>& params) = 0;
+  // Network k's final parameters only, into `out` ([its parameter_count()]): for the few networks
+  // whose parameters are kept (--params), without copying every network's.
+  virtual void final_parameters_of(std::int64_t k, std::span<float> out) = 0;
   // Host threads for work on the host, such as that measurement; 0 = every core.
   virtual int host_threads() const { return 0; }
 };
@@ -85,6 +88,9 @@ class FloatEngine : public Engine {
   // test_accuracy and test_loss of the chunk's networks whose task has a test set.
   void measure_test_sets(const SweepPlan& plan, const FloatChunk& chunk,
                          std::span<const std::size_t> order, std::span<NetworkResult> out);
+  // NetworkResult::parameters of the chunk's networks whose parameters are kept (--params).
+  void keep_parameters(const SweepPlan& plan, const FloatChunk& chunk,
+                       std::span<const std::size_t> order, std::span<NetworkResult> out);
   std::string name_;
   std::unique_ptr<FloatBackend> backend_;
   bool layered_only_;

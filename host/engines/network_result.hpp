@@ -39,6 +39,11 @@ struct NetworkResult {
   std::optional<double> test_loss;      // mean loss over the test samples
   // Data tasks: the final network predicts the same class for every training sample.
   std::optional<bool> single_class;
+  // The final parameters in the flat layout of kernels/network_shape.cuh, for the first
+  // RunSettings::params_replicates replicates of a configuration only (--params, docs/method.md
+  // §8.4); empty otherwise. Float engines store their floats here exactly (a float is a double).
+  std::vector<double> parameters;
+  bool parameters_are_float = false;  // written back in float's shortest form
 };
 
 // Verdicts from D_l against each layer's H_l (docs/method.md §6); a diverged network gets none of

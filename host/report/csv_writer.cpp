@@ -172,6 +172,42 @@ std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkR
   return join(f);
 }
 
+// A file younger than every configuration column: all of them lead its rows, breakers' included.
+std::string params_csv_header() {
+  return config_key_header(0, config_columns().size()) +
+         ",replicate,seed,data_seed,engine,accuracy,test_accuracy,layers,parameters\n";
+}
+
+std::string params_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& r,
+                           std::string_view engine) {
+  const Config& c = plan.configs[item.config];
+  std::vector<std::string> f = config_key(plan, c, 0, config_columns().size());
+  // The layer sizes n_0 ... n_{L+1} say how to cut the flat vector into W_l and b_l.
+  const NetworkShape shape = plan.shape_of(c);
+  std::string layers;
+  for (int l = 0; l <= shape.layers(); ++l) {
+    if (l > 0) layers += ';';
+    layers += std::to_string(shape.units(l));
+  }
+  // In the engine's precision: a float engine's values in float's shortest form (read back as
+  // float32, they are the engine's bits), cpu-ref's in double's; nan and inf as such.
+  std::string values;
+  char buffer[64];
+  for (std::size_t k = 0; k < r.parameters.size(); ++k) {
+    if (k > 0) values += ';';
+    const double v = r.parameters[k];
+    const auto [end, ec] =
+        r.parameters_are_float
+            ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<float>(v))
+            : std::to_chars(buffer, buffer + sizeof buffer, v);
+    values.append(buffer, ec == std::errc() ? end : buffer);
+  }
+  f.insert(f.end(), {std::to_string(item.replicate), std::to_string(plan.run.seed),
+                     std::to_string(plan.run.data_seed), csv_field(engine),
+                     format_number(r.accuracy), format_number(r.test_accuracy), layers, values});
+  return join(f);
+}
+
 std::string trace_csv_header() {
   return leading_key_header() +
          ",epoch,n,mean_loss,solved_fraction,eff_width,broken_fraction,collapsed_fraction,engine" +

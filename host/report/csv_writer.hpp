@@ -1,5 +1,6 @@
-// The CSV files of docs/method.md §8: one row per configuration (--out), per network (--networks)
-// and per configuration and traced epoch (--trace). Column names are a stable interface.
+// The CSV files of docs/method.md §8: one row per configuration (--out), per network (--networks),
+// per configuration and traced epoch (--trace) and per kept network's final parameters
+// (--params). Column names are a stable interface.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,11 @@ std::string config_csv_row(const SweepPlan& plan, const Config& config,
 std::string network_csv_header(bool traced);
 std::string network_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& result,
                             std::string_view engine, bool traced);
+
+// --params (docs/method.md §8.4): one row per network that kept its final parameters.
+std::string params_csv_header();
+std::string params_csv_row(const SweepPlan& plan, WorkItem item, const NetworkResult& result,
+                           std::string_view engine);
 
 std::string trace_csv_header();
 std::string trace_csv_row(const SweepPlan& plan, const Config& config, const TraceRow& row,

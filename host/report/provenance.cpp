@@ -71,6 +71,11 @@ nlohmann::json sweep_identity(const SweepPlan& plan, std::string_view engine,
   identity["epochs"] = plan.run.epochs;
   identity["tol"] = format_number(plan.run.tol);
   identity["trace_every"] = plan.run.trace_every;
+  // The data tasks' samples depend on it. Only when not 0, so that files written before it was
+  // recorded (all with data seed 0) keep the identity they had.
+  if (plan.run.data_seed != 0) identity["data_seed"] = plan.run.data_seed;
+  // Only with --params, so that the files of sweeps without it keep the identity they had.
+  if (plan.run.params_replicates > 0) identity["params_replicates"] = plan.run.params_replicates;
   identity["engine"] = engine;
   identity["outputs"] = outputs;
   return identity;

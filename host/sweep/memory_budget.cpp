@@ -32,6 +32,7 @@ int traced_epochs(const RunSettings& run) {
 MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::int64_t chunk_items) {
   double per_network_work = 0.0;  // one network in training: parameters, state, activations
   int max_depth = 1;
+  double max_params = 0.0;
   for (const Config& c : plan.configs) {
     const NetworkShape shape = plan.shape_of(c);
     const double params = static_cast<double>(shape.parameter_count());
@@ -43,6 +44,7 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
         std::max(per_network_work, 8.0 * (5.0 * params + 3.0 * units) +
                                        (8.0 * shape.width * shape.width) + 12.0 * units * batch);
     max_depth = std::max(max_depth, c.depth);
+    max_params = std::max(max_params, params);
   }
   const double per_result = sizeof(NetworkResult) + 4.0 * max_depth +
                             sizeof(TracePoint) * static_cast<double>(traced_epochs(plan.run));
@@ -53,11 +55,17 @@ MemoryEstimate estimate_sweep_memory(const SweepPlan& plan, int threads, std::in
   double task_bytes = 0.0;
   for (const Task& t : plan.tasks)
     task_bytes += 12.0 * (static_cast<double>(t.samples) + t.test_samples) * (t.inputs + 1);
+  // --params: the kept networks of a chunk (at most K per configuration it touches) hold their
+  // final parameters as doubles, and as text in their CSV row (about 40 bytes per parameter).
+  const double chunk = static_cast<double>(chunk_items);
+  const double seeds = static_cast<double>(plan.run.seeds);
+  const double kept = std::min(chunk, (std::ceil(chunk / seeds) + 1.0) *
+                                          std::min<double>(plan.run.params_replicates, seeds));
   MemoryEstimate e;
   // threads = 0 means every core (resolve_thread_count), not "no network in training".
   e.bytes = resolve_thread_count(threads) * per_network_work +
             static_cast<double>(chunk_items) * per_result + 2.0 * per_open_config +
-            configs * (sizeof(Config) + 128.0) + task_bytes;
+            configs * (sizeof(Config) + 128.0) + task_bytes + kept * 40.0 * max_params;
   e.limit_bytes = memory_limit_bytes();
   return e;
 }

@@ -75,6 +75,10 @@ void encode(std::vector<char>& out, const NetworkResult& r) {
   put_optional(out, r.test_accuracy);
   put_optional(out, r.test_loss);
   put_optional(out, r.single_class);
+  put(out, static_cast<char>(r.parameters_are_float));
+  put(out, static_cast<std::uint64_t>(r.parameters.size()));
+  for (const double v : r.parameters)
+    put(out, v);
 }
 
 NetworkResult decode(const std::vector<char>& in, std::size_t& at) {
@@ -107,6 +111,10 @@ NetworkResult decode(const std::vector<char>& in, std::size_t& at) {
   r.test_accuracy = take_optional<double>(in, at);
   r.test_loss = take_optional<double>(in, at);
   r.single_class = take_optional<bool>(in, at);
+  r.parameters_are_float = take<char>(in, at) != 0;
+  r.parameters.resize(take<std::uint64_t>(in, at));
+  for (double& v : r.parameters)
+    v = take<double>(in, at);
   return r;
 }
 

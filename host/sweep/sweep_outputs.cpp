@@ -38,10 +38,12 @@ SweepOutputs::SweepOutputs(const SweepPlan& plan, const Engine& engine,
   out_ = find("--out");
   networks_ = find("--networks");
   trace_ = find("--trace");
+  params_ = find("--params");
   if (fresh) {
     if (out_) out_->write(config_csv_header());
     if (networks_) networks_->write(network_csv_header(trace_ != nullptr));
     if (trace_) trace_->write(trace_csv_header());
+    if (params_) params_->write(params_csv_header());
   }
   for (const Output& o : outputs_) {
     checkpoint_.bytes[o.spec.option] = o.file->bytes();
@@ -67,6 +69,10 @@ bool SweepOutputs::writes_standard_output() const {
 void SweepOutputs::network_done(std::int64_t item, const NetworkResult& r) {
   if (networks_) {
     networks_->write(network_csv_row(plan_, plan_.item(item), r, engine_name_, trace_ != nullptr));
+  }
+  // Only the first params_replicates replicates of a configuration carry their parameters.
+  if (params_ && plan_.run.keeps_parameters(plan_.item(item).replicate)) {
+    params_->write(params_csv_row(plan_, plan_.item(item), r, engine_name_));
   }
 }
 

@@ -19,7 +19,7 @@
 namespace symbreak {
 
 struct OutputSpec {
-  std::string option;  // "--out", "--networks" or "--trace"
+  std::string option;  // "--out", "--networks", "--trace" or "--params"
   std::string path;    // as given
   OutputTarget target;
 };
@@ -59,7 +59,7 @@ class SweepOutputs final : public SweepObserver {
   std::string engine_name_;
   RunRecord record_;
   std::vector<Output> outputs_;
-  OutputFile *out_ = nullptr, *networks_ = nullptr, *trace_ = nullptr;
+  OutputFile *out_ = nullptr, *networks_ = nullptr, *trace_ = nullptr, *params_ = nullptr;
   Checkpoint checkpoint_;  // at the last configuration completed
   std::vector<ConfigOutcome> outcomes_;
   std::vector<std::string> kernels_;

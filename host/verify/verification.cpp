@@ -67,6 +67,10 @@ void Agreement::add(const Config& config, const NetworkResult& engine,
     engine_counts[k] += e[k];
     reference_counts[k] += r[k];
   }
+  engine_accuracy_sum += engine.accuracy;
+  reference_accuracy_sum += reference.accuracy;
+  largest_accuracy_difference =
+      std::max(largest_accuracy_difference, std::fabs(engine.accuracy - reference.accuracy));
   if (engine.test_accuracy && reference.test_accuracy) {
     ++test_measured;
     engine_test_sum += *engine.test_accuracy;

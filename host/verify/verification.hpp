@@ -34,6 +34,9 @@ struct Agreement {
   // Data tasks (informational, not a requirement): test accuracy in both engines.
   std::int64_t test_measured = 0;
   double engine_test_sum = 0.0, reference_test_sum = 0.0, largest_test_difference = 0.0;
+  // Training accuracy in both engines (informational), over the n networks.
+  double engine_accuracy_sum = 0.0, reference_accuracy_sum = 0.0;
+  double largest_accuracy_difference = 0.0;
 
   void add(const Config& config, const NetworkResult& engine, const NetworkResult& reference);
   double verdict_agreement(int v) const;  // fraction in [0, 1]

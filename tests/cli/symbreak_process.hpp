@@ -165,11 +165,28 @@ inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir&
   return wait_symbreak(start_symbreak(args, capture, memory_limit, in_child));
 }
 
-// The output options of a sweep whose three files are named PREFIX{out,networks,trace}.csv in
-// `dir`, for tests that compare two ways of running one sweep.
+// The comma-separated cells of one CSV line (symbreak quotes no field these tests read).
+inline std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (const char c : line) {
+    if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// The output options of a sweep whose four files are named PREFIX{out,networks,trace,params}.csv
+// in `dir` (--params keeping 3 replicates per configuration), for tests that compare two ways of
+// running one sweep.
 inline std::vector<std::string> output_args(const TempDir& dir, const std::string& prefix) {
-  return {"--out",   dir / (prefix + "out.csv"),  "--networks", dir / (prefix + "networks.csv"),
-          "--trace", dir / (prefix + "trace.csv")};
+  std::vector<std::string> args = {
+      "--out",   dir / (prefix + "out.csv"),   "--networks", dir / (prefix + "networks.csv"),
+      "--trace", dir / (prefix + "trace.csv"), "--params",   dir / (prefix + "params.csv")};
+  args.insert(args.end(), {"--params-replicates", "3"});
+  return args;
 }
 
 // xor, width 32, 2000 epochs, 900 networks of the `cpu` engine: about 190 networks per chunk, so
@@ -194,7 +211,7 @@ inline std::vector<std::string> five_chunk_sweep_args(const TempDir& dir,
 // The files `output_args(dir, prefix)` names are byte-identical to those of `want_prefix`.
 inline void expect_same_outputs(const TempDir& dir, const std::string& want_prefix,
                                 const std::string& prefix) {
-  for (const char* file : {"out.csv", "networks.csv", "trace.csv"}) {
+  for (const char* file : {"out.csv", "networks.csv", "trace.csv", "params.csv"}) {
     const std::string want = read_file(dir / (want_prefix + file));
     EXPECT_GT(want.size(), 100u) << want_prefix << file;
     EXPECT_TRUE(read_file(dir / (prefix + file)) == want) << prefix << file << " differs";

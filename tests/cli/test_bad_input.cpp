@@ -236,6 +236,13 @@ std::vector<BadCase> unknown_options_and_option_pairs(const TempDir& scratch) {
       {{"--trace-every", "5"}, {"--trace"}},
       {{"--trace-every", "0", "--trace", scratch / "trace.csv"}, {"--trace-every", "'0'"}},
       {{"--trace-every", "ten", "--trace", scratch / "trace.csv"}, {"--trace-every", "'ten'"}},
+      {{"--params-replicates", "2"}, {"--params-replicates", "--params"}},
+      {{"--params-replicates", "0", "--params", scratch / "params.csv"},
+       {"--params-replicates", "'0'"}},
+      {{"--params-replicates", "two", "--params", scratch / "params.csv"},
+       {"--params-replicates", "'two'"}},
+      {{"--params-replicates", "4294967296", "--params", scratch / "params.csv"},
+       {"--params-replicates", "'4294967296'"}},
       {{"--sample", "5"}, {"--sample"}},  // an option of verify, not of sweep
       {{"extra-positional"}, {"extra-positional"}},
   };
@@ -294,6 +301,7 @@ TEST(BadInput, UnknownOptionsAndOptionPairs) {
   const TempDir scratch;
   check_cases(unknown_options_and_option_pairs(scratch));
   EXPECT_FALSE(fs::exists(scratch / "trace.csv"));
+  EXPECT_FALSE(fs::exists(scratch / "params.csv"));
 }
 
 // A list of `count` copies of `item`, for grids with absurdly many configurations.
@@ -342,6 +350,10 @@ std::vector<BadCase> unwritable_outputs(const TempDir& work) {
        {"--networks", work.path().string()}},
       {{"--out", work / "fresh.csv", "--trace-every", "2", "--trace", work / "missing/trace.csv"},
        {"--trace", work / "missing/trace.csv"}},
+      {{"--out", work / "fresh.csv", "--params", work / "missing/params.csv"},
+       {"--params", work / "missing/params.csv"}},
+      {{"--out", work / "fresh.csv", "--params", work.path().string()},
+       {"--params", work.path().string()}},
       // The same file for two outputs.
       {{"--out", work / "existing.csv", "--networks", work / "existing.csv"},
        {work / "existing.csv"}},
@@ -349,6 +361,7 @@ std::vector<BadCase> unwritable_outputs(const TempDir& work) {
        {work / "existing.csv"}},
       {{"--networks", work / "other.csv", "--trace-every", "1", "--trace", work / "other.csv"},
        {work / "other.csv"}},
+      {{"--networks", work / "other.csv", "--params", work / "other.csv"}, {work / "other.csv"}},
   };
 }
 

@@ -24,20 +24,9 @@ std::vector<std::map<std::string, std::string>> read_csv(const std::string& path
   const std::vector<std::string> lines = split_lines(read_file(path));
   std::vector<std::map<std::string, std::string>> rows;
   if (lines.empty()) return rows;
-  const auto cells = [](const std::string& line) {
-    std::vector<std::string> out(1);
-    for (const char c : line) {
-      if (c == ',') {
-        out.emplace_back();
-      } else {
-        out.back() += c;
-      }
-    }
-    return out;
-  };
-  const std::vector<std::string> header = cells(lines.front());
+  const std::vector<std::string> header = csv_cells(lines.front());
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> values = cells(lines[i]);
+    const std::vector<std::string> values = csv_cells(lines[i]);
     std::map<std::string, std::string> row;
     for (std::size_t c = 0; c < header.size() && c < values.size(); ++c)
       row[header[c]] = values[c];
@@ -231,10 +220,10 @@ TEST(EverydayUse, PerLayerWidthsAreWrittenAsGiven) {
   const TempDir capture;
   const TempDir dir;
   const std::string csv = dir / "out.csv";
-  const Outcome o = run_symbreak({"sweep", "--task", "circles:40", "--width", "4,10x5", "--init",
-                                  "zeros,he-normal", "--activation", "relu", "--seeds", "3",
-                                  "--epochs", "5", "--engine", "cpu", "--out", csv},
-                                 capture);
+  const Outcome o = run_symbreak(
+      {"sweep", "--task", "circles:40", "--width", "4,10x5", "--init", "zeros,he-normal",
+       "--activation", "relu", "--seeds", "3", "--epochs", "5", "--engine", "cpu", "--out", csv},
+      capture);
   ASSERT_EQ(o.status, 0) << o.err;
   const auto rows = read_csv(csv);
   ASSERT_EQ(rows.size(), 4u);

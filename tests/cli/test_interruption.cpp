@@ -464,12 +464,14 @@ TEST(Resume, RefusesAnotherSweepAndLeavesTheFilesAlone) {
   without_trace.push_back("--resume");
   std::vector<std::string> shard = with_resume(sweep_args(o, "cpu", 1, 1));
   shard.insert(shard.end(), {"--shard", "1/2"});
+  std::vector<std::string> other_data = with_resume(sweep_args(o, "cpu", 1, 1));
+  other_data.insert(other_data.end(), {"--data-seed", "3"});
   std::vector<std::string> to_stdout = with_resume(sweep_args(o, "cpu", 1, 1));
   *std::find(to_stdout.begin(), to_stdout.end(), o.out) = "-";
   const std::vector<Refused> refused = {
       {other_seeds, "seeds: 20 there, 21 here"},      {other_lr, "another sweep (configuration"},
       {without_trace, "another sweep (outputs"},      {shard, "holds shard 0/1, not 1/2"},
-      {to_stdout, "--out '-' is not a regular file"},
+      {to_stdout, "--out '-' is not a regular file"}, {other_data, "data_seed: absent there"},
   };
   for (const Refused& r : refused) {
     const Outcome result = run_patiently(r.args, capture);

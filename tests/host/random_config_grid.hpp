@@ -97,6 +97,24 @@ inline SweepPlan random_config_plan(int configs, std::uint32_t grid_seed, std::i
   return plan;
 }
 
+// The same draws with hidden layers of their own sizes (--width 10x5, docs/method.md §2): shapes
+// that the per-thread (widest layer <= 4, depth 2), per-warp (widest <= 32, depth 2) and layered
+// kernels train, widening and narrowing, and with a single neuron in one layer.
+inline const std::vector<std::vector<int>> kListedWidths = {
+    {3, 2}, {2, 4}, {4, 1}, {10, 5}, {5, 10}, {1, 9}, {17, 3}, {7, 3, 2}, {2, 6, 4}, {3, 1, 5, 2}};
+
+inline SweepPlan listed_width_plan(int configs, std::uint32_t grid_seed, std::int64_t seeds,
+                                   int epochs) {
+  SweepPlan plan = random_config_plan(configs, grid_seed, seeds, epochs);
+  for (std::size_t k = 0; k < plan.configs.size(); ++k) {
+    Config& c = plan.configs[k];
+    c.layer_widths = kListedWidths[k % kListedWidths.size()];
+    c.depth = static_cast<int>(c.layer_widths.size());
+    c.width = *std::max_element(c.layer_widths.begin(), c.layer_widths.end());
+  }
+  return plan;
+}
+
 // Gives each configuration options of docs/method.md §4.1 drawn with std::mt19937(seed): a third
 // keep plain SGD, the others Adam (lr 0.01-0.05) or RMSprop (lr 0.005-0.02) or SGD, with weight
 // decay 0 or 0.01, dropout 0, 0.2 or 0.5 and, `with_noise`, gradient noise 0 or 0.01.
@@ -115,24 +133,6 @@ inline void add_random_breakers(SweepPlan& plan, std::uint32_t seed, bool with_n
     c.dropout = pick(std::vector<double>{0.0, 0.2, 0.5});
     if (with_noise) c.grad_noise = pick(std::vector<double>{0.0, 0.01});
   }
-}
-
-// The same draws with hidden layers of their own sizes (--width 10x5, docs/method.md §2): shapes
-// that the per-thread (widest layer <= 4, depth 2), per-warp (widest <= 32, depth 2) and layered
-// kernels train, widening and narrowing, and with a single neuron in one layer.
-inline const std::vector<std::vector<int>> kListedWidths = {
-    {3, 2}, {2, 4}, {4, 1}, {10, 5}, {5, 10}, {1, 9}, {17, 3}, {7, 3, 2}, {2, 6, 4}, {3, 1, 5, 2}};
-
-inline SweepPlan listed_width_plan(int configs, std::uint32_t grid_seed, std::int64_t seeds,
-                                   int epochs) {
-  SweepPlan plan = random_config_plan(configs, grid_seed, seeds, epochs);
-  for (std::size_t k = 0; k < plan.configs.size(); ++k) {
-    Config& c = plan.configs[k];
-    c.layer_widths = kListedWidths[k % kListedWidths.size()];
-    c.depth = static_cast<int>(c.layer_widths.size());
-    c.width = *std::max_element(c.layer_widths.begin(), c.layer_widths.end());
-  }
-  return plan;
 }
 
 inline std::vector<WorkItem> every_item(const SweepPlan& plan) {

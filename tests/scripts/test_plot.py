@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Tests scripts/plot.py end to end: a small traced sweep and a benchmark JSON fixture in, every
-figure out as a PNG of the expected size that is not blank and an SVG that parses; and a clear
-one-line error for inputs that lack the needed columns or do not exist.
+"""Tests scripts/plot.py end to end: a small traced sweep, a --params sweep on circles and a
+benchmark JSON fixture in, every figure out as a PNG of the expected size that is not blank and an
+SVG that parses; and a clear one-line error for inputs that lack the needed columns, do not exist
+or cannot be drawn (decision regions of a task with 3 inputs).
 
 Usage: test_plot.py SYMBREAK_BINARY SOURCE_DIR. Exit 0 pass, 1 fail, 77 skip (no matplotlib).
 """
@@ -62,6 +63,15 @@ def check_figure(directory, name, size=DEFAULT_SIZE):
             check(False, f"{svg} is not XML: {e}")
 
 
+def check_figure_png(directory, name):
+    png = os.path.join(directory, f"{name}.png")
+    if check(os.path.isfile(png), f"{png} was not written"):
+        pixels = matplotlib.image.imread(png)
+        check(float(numpy.var(pixels[..., :3])) > 1e-4, f"{png} is blank")
+    check(not os.path.exists(os.path.join(directory, f"{name}.svg")),
+          f"{name}.svg written although --formats png")
+
+
 def check_error(plot, arguments, expected, directory, forbidden_output):
     """plot.py must fail with status 1, one stderr line containing `expected`, and no figure."""
     result = run([plot] + arguments + ["--dir", directory], directory)
@@ -105,7 +115,31 @@ def main(symbreak, source):
         if not check(result.returncode == 0, f"measure-scaling.py failed: {result.stderr}"):
             return
 
+        # Decision regions: a tiny circles sweep keeping 2 networks per init (--params).
+        result = run([symbreak, "sweep", "--quiet", "--engine", "cpu", "--task", "circles:60",
+                      "--width", "4", "--activation", "relu", "--init", "zeros,he-normal",
+                      "--lr", "0.1", "--epochs", "50", "--seeds", "3", "--params", "params.csv",
+                      "--params-replicates", "2"], work)
+        if not check(result.returncode == 0, f"params sweep failed: {result.stderr}"):
+            return
+        result = run([symbreak, "sweep", "--quiet", "--engine", "cpu", "--task", "parity:3",
+                      "--init", "zeros", "--activation", "tanh", "--epochs", "5", "--seeds", "1",
+                      "--params", "parity_params.csv"], work)
+        if not check(result.returncode == 0, f"parity params sweep failed: {result.stderr}"):
+            return
+
         figures = os.path.join(work, "figures")
+        result = run([plot, "boundary", "params.csv", "--symbreak", symbreak, "--dir", figures],
+                     work)
+        check(result.returncode == 0, f"plot.py boundary failed: {result.stderr}")
+        check_figure(figures, "decision_boundaries")
+        # The training set given as a file draws the same figure as the one symbreak data writes.
+        result = run([symbreak, "data", "circles:60", "--out", "circles.csv"], work)
+        check(result.returncode == 0, f"symbreak data failed: {result.stderr}")
+        result = run([plot, "boundary", "params.csv", "--data", "circles.csv", "--replicates", "1",
+                      "--formats", "png", "--prefix", "given_", "--dir", figures], work)
+        check(result.returncode == 0, f"plot.py boundary --data failed: {result.stderr}")
+        check_figure_png(figures, "given_decision_boundaries")
         # --where picks one slice of a width x momentum sweep; --formats pdf writes PDF.
         result = run([plot, "heatmap", "momentum.csv", "--where", "width=5,momentum=0.90",
                       "--formats", "pdf", "--prefix", "where_", "--dir", figures], work)
@@ -148,6 +182,15 @@ def main(symbreak, source):
                     "has no column 'colour'", errors, "solved_heatmap.png")
         check_error(plot, ["heatmap", os.path.join(work, "momentum.csv"), "--where", "width=7"],
                     "no row of", errors, "solved_heatmap.png")
+        check_error(plot, ["boundary", os.path.join(work, "out.csv")],
+                    "lacks column(s) replicate, data_seed, accuracy, layers, parameters", errors,
+                    "decision_boundaries.png")
+        check_error(plot, ["boundary", os.path.join(work, "parity_params.csv"), "--symbreak",
+                           symbreak], "task parity:3 has 3 inputs", errors,
+                    "decision_boundaries.png")
+        check_error(plot, ["boundary", os.path.join(work, "params.csv"), "--data",
+                           os.path.join(work, "missing.csv")], "cannot read", errors,
+                    "decision_boundaries.png")
         no_counter = os.path.join(work, "no_counter.json")
         with open(no_counter, "w") as f:
             f.write('{"context": {}, "benchmarks": [{"name": "BM_X", "run_type": "iteration",'

@@ -14,15 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "../random_config_grid.hpp"
 #include "host/engines/cpu_engine.hpp"
 #include "host/engines/cpu_reference.hpp"
 #include "host/engines/cuda_devices.hpp"
 #include "host/engines/cuda_engine.hpp"
-#include "host/verify/exact_comparison.hpp"
 #include "host/sweep/sweep_grid.hpp"
 #include "host/sweep/sweep_runner.hpp"
+#include "host/verify/exact_comparison.hpp"
 #include "host/verify/verification.hpp"
-#include "../random_config_grid.hpp"
+#include "kernels/metrics.cuh"
 
 namespace symbreak {
 namespace {
@@ -229,6 +230,42 @@ TEST(CudaEngines, TracingGivesTheTracedEpochsAndDoesNotChangeResults) {
       ASSERT_FALSE(a[i].trace.empty());
       EXPECT_TRUE(bit_equal(a[i].trace.back().loss, a[i].final_loss));
     }
+  }
+}
+
+// --params (docs/method.md §8.4): the GPU engines hand back the final parameters of the first K
+// replicates only, copied from the device network by network: each network's own (their
+// fingerprint is the one the device measured), and for cuda the cpu engine's bits (same code,
+// same arithmetic). Every kernel kind.
+TEST(CudaEngines, KeepTheFinalParametersOfTheFirstKReplicates) {
+  SKIP_WITHOUT_CUDA_DEVICE();
+  SweepPlan plan = random_config_plan(60, 5, 6, 80);
+  plan.run.params_replicates = 2;
+  const std::vector<WorkItem> items = every_item(plan);
+  const std::vector<NetworkResult> cpu = train(*make_cpu_engine(kThreads), plan, items);
+  for (const char* name : {"cuda", "cublas"}) {
+    SCOPED_TRACE(name);
+    const std::vector<NetworkResult> gpu = train(*gpu_engine(name), plan, items);
+    int kept = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      SCOPED_TRACE("network " + std::to_string(i));
+      ASSERT_EQ(gpu[i].parameters.size(), cpu[i].parameters.size());
+      if (items[i].replicate >= 2) {
+        EXPECT_TRUE(gpu[i].parameters.empty());
+        continue;
+      }
+      ++kept;
+      EXPECT_TRUE(gpu[i].parameters_are_float);
+      std::uint64_t hash = 14695981039346656037ull;
+      for (const double v : gpu[i].parameters)
+        hash = (hash ^ fingerprint_bits(static_cast<float>(v))) * 1099511628211ull;
+      EXPECT_EQ(hash, gpu[i].fingerprint);
+      if (std::string(name) == "cuda") {
+        for (std::size_t k = 0; k < cpu[i].parameters.size(); ++k)
+          EXPECT_TRUE(bit_equal(gpu[i].parameters[k], cpu[i].parameters[k])) << "parameter " << k;
+      }
+    }
+    EXPECT_EQ(kept, 2 * static_cast<int>(plan.configs.size()));
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -269,6 +270,36 @@ TEST(BreakerColumns, AreTheLastFourOfEveryFileWithTheirValues) {
   EXPECT_EQ(m.at("weight_decay"), "0");
   EXPECT_EQ(m.at("dropout"), "0");
   EXPECT_EQ(m.at("grad_noise"), "0");
+}
+
+// --params (docs/method.md §8.4): the layer sizes and the flat vector, each joined by ';', the
+// values in the engine's precision: 0.1f is "0.1" from a float engine, its exact double value
+// in full from cpu-ref.
+TEST(ParamsCsv, HeaderAndRowAgreeAndValuesKeepTheEnginesPrecision) {
+  const SweepPlan plan = example_plan();  // parity:3, depth 2, width 6
+  const NetworkShape shape = plan.shape_of(plan.configs[1]);
+  NetworkResult r = example_network();
+  r.test_accuracy = 0.5;
+  r.parameters.assign(shape.parameter_count(), 0.0);
+  r.parameters[0] = static_cast<double>(0.1f);
+  r.parameters[1] = -2.5;
+  for (const bool as_float : {true, false}) {
+    r.parameters_are_float = as_float;
+    const auto m = by_name(params_csv_header(),
+                           params_csv_row(plan, WorkItem{1, 3}, r, as_float ? "cpu" : "cpu-ref"));
+    EXPECT_EQ(m.at("init"), "xavier-uniform:2");
+    EXPECT_EQ(m.at("replicate"), "3");
+    EXPECT_EQ(m.at("seed"), "99");
+    EXPECT_EQ(m.at("data_seed"), "0");
+    EXPECT_EQ(m.at("accuracy"), "0.875");
+    EXPECT_EQ(m.at("test_accuracy"), "0.5");
+    EXPECT_EQ(m.at("layers"), "3;6;6;1");
+    EXPECT_EQ(m.at("optimizer"), "sgd");  // every configuration column leads the row
+    const std::string values = m.at("parameters");
+    // 6 x (3 + 1) + 6 x (6 + 1) + 1 x (6 + 1) = 73 values.
+    EXPECT_EQ(std::count(values.begin(), values.end(), ';'), 72);
+    EXPECT_EQ(values.substr(0, values.find(";-2.5;0;")), as_float ? "0.1" : "0.10000000149011612");
+  }
 }
 
 TEST(FormatNumber, IsShortestRoundTrip) {
