@@ -5,24 +5,10 @@
 #include <cmath>
 #include <vector>
 
+#include "host/engines/double_activation.hpp"
+
 namespace symbreak {
 namespace {
-
-double hidden_activation(Activation f, double z) {
-  switch (f) {
-    case Activation::sigmoid:
-      return 1.0 / (1.0 + std::exp(-z));
-    case Activation::tanh:
-      return std::tanh(z);
-    case Activation::relu:
-      return z > 0.0 ? z : 0.0;
-    case Activation::leaky_relu:
-      return z > 0.0 ? z : 0.01 * z;
-    case Activation::linear:
-      break;
-  }
-  return z;
-}
 
 // docs/method.md §3: bce as softplus(z) - y z, computed stably; mse on the sigmoid output.
 double sample_loss_of(Loss loss, double z, double y) {
@@ -50,7 +36,7 @@ SetEvaluation evaluate_float_network(const NetworkShape& shape, Activation activ
         double z = b[i];
         for (int j = 0; j < fan_in; ++j)
           z += static_cast<double>(w[static_cast<std::ptrdiff_t>(i) * fan_in + j]) * below[j];
-        above[i] = l == shape.layers() ? z : hidden_activation(activation, z);
+        above[i] = l == shape.layers() ? z : activation_in_double(activation, z);
       }
       below.swap(above);
     }

@@ -14,27 +14,13 @@
 
 #include "float_training_cases.hpp"
 #include "host/engines/cpu_engine.hpp"
+#include "host/engines/double_activation.hpp"
 #include "kernels/breaker_draws.cuh"
 #include "kernels/kernel_choice.cuh"
 #include "kernels/optimizer_step.cuh"
 
 namespace symbreak {
 namespace {
-
-double activate_double(Activation f, double z) {
-  switch (f) {
-    case Activation::sigmoid:
-      return 1.0 / (1.0 + std::exp(-z));
-    case Activation::tanh:
-      return std::tanh(z);
-    case Activation::relu:
-      return z > 0.0 ? z : 0.0;
-    case Activation::leaky_relu:
-      return z > 0.0 ? z : 0.01 * z;
-    default:
-      return z;
-  }
-}
 
 double derivative_double(Activation f, double z, double a) {
   switch (f) {
@@ -78,7 +64,7 @@ double forward_double(const TrainingCase& c, std::uint32_t replicate, const std:
                m[l - 1][j];
       z[l].push_back(sum);
       if (l == s.layers()) return sum;
-      h[l].push_back(activate_double(c.activation, sum));
+      h[l].push_back(activation_in_double(c.activation, sum));
       double keep = 1.0;
       if (step >= 0 && c.dropout > 0.0) {
         const BreakerSite site{static_cast<std::uint32_t>(step), static_cast<std::uint32_t>(sample),
