@@ -47,6 +47,12 @@ void check_grid(const symbreak::SweepGrid& g) {
     check(momentum >= 0.0 && momentum < 1.0);
   for (int batch : g.batches)
     check(batch >= 0);
+  for (double lambda : g.weight_decays)
+    check(std::isfinite(lambda) && lambda >= 0.0);
+  for (double p : g.dropouts)
+    check(p >= 0.0 && p < 1.0);
+  for (double sigma : g.grad_noises)
+    check(std::isfinite(sigma) && sigma >= 0.0);
   for (const symbreak::InitChoice& init : g.inits)
     check(std::isfinite(init.weights.param));
   for (const symbreak::BiasChoice& bias : g.bias_inits)
@@ -88,14 +94,25 @@ struct Options {
 
 std::optional<std::string>* field(Options& o, std::string_view name) {
   const std::pair<std::string_view, std::optional<std::string>*> fields[] = {
-      {"task", &o.grid.task},         {"depth", &o.grid.depth},
-      {"width", &o.grid.width},       {"activation", &o.grid.activation},
-      {"init", &o.grid.init},         {"bias-init", &o.grid.bias_init},
-      {"loss", &o.grid.loss},         {"lr", &o.grid.lr},
-      {"momentum", &o.grid.momentum}, {"batch", &o.grid.batch},
-      {"epochs", &o.run.epochs},      {"seeds", &o.run.seeds},
-      {"seed", &o.run.seed},          {"tol", &o.run.tol},
+      {"task", &o.grid.task},
+      {"depth", &o.grid.depth},
+      {"width", &o.grid.width},
+      {"activation", &o.grid.activation},
+      {"init", &o.grid.init},
+      {"bias-init", &o.grid.bias_init},
+      {"loss", &o.grid.loss},
+      {"lr", &o.grid.lr},
+      {"momentum", &o.grid.momentum},
+      {"batch", &o.grid.batch},
+      {"epochs", &o.run.epochs},
+      {"seeds", &o.run.seeds},
+      {"seed", &o.run.seed},
+      {"tol", &o.run.tol},
       {"threads", &o.run.threads},
+      {"optimizer", &o.grid.optimizer},
+      {"weight-decay", &o.grid.weight_decay},
+      {"dropout", &o.grid.dropout},
+      {"grad-noise", &o.grid.grad_noise},
   };
   for (const auto& [n, f] : fields) {
     if (n == name) return f;
@@ -112,9 +129,11 @@ void parse(const Options& o, std::string_view name) {
   };
   try {
     check_grid(symbreak::cli::build_grid(o.grid));
-    for (const auto* text : {&o.grid.depth, &o.grid.width, &o.grid.batch})
+    for (const auto* text : {&o.grid.depth, &o.grid.batch})
       check_items(*text, symbreak::fuzz::is_integer_text);
-    for (const auto* text : {&o.grid.lr, &o.grid.momentum})
+    check_items(o.grid.width, symbreak::fuzz::is_width_text);
+    for (const auto* text :
+         {&o.grid.lr, &o.grid.momentum, &o.grid.weight_decay, &o.grid.dropout, &o.grid.grad_noise})
       check_items(*text, symbreak::fuzz::is_decimal_text);
   } catch (const UsageError& e) {
     check_message(e);

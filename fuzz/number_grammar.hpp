@@ -27,6 +27,16 @@ inline bool is_integer_text(std::string_view s) {
   return true;
 }
 
+// A --width item: an integer, or per-layer sizes joined by 'x' such as 10x5.
+inline bool is_width_text(std::string_view s) {
+  while (true) {
+    const std::size_t x = s.find('x');
+    if (!is_integer_text(s.substr(0, x))) return false;
+    if (x == std::string_view::npos) return true;
+    s.remove_prefix(x + 1);
+  }
+}
+
 inline bool is_decimal_text(std::string_view s) {
   s = skip_sign(s);
   std::size_t i = 0;

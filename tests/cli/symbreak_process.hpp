@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -165,17 +166,35 @@ inline Outcome run_symbreak(const std::vector<std::string>& args, const TempDir&
   return wait_symbreak(start_symbreak(args, capture, memory_limit, in_child));
 }
 
-// The comma-separated cells of one CSV line (symbreak quotes no field these tests read).
-inline std::vector<std::string> csv_cells(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (const char c : line) {
-    if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
+// The fields of `text` between `separator`s, a trailing empty one included ("a,b," has three):
+// the cells of a CSV line (symbreak quotes no field these tests read) or a `;`-joined list.
+inline std::vector<std::string> split_fields(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(text);
+  while (std::getline(in, field, separator))
+    out.push_back(field);
+  if (!text.empty() && text.back() == separator) out.emplace_back();
   return out;
+}
+
+// The rows of a CSV file as maps from column name to field; every row must have the header's
+// number of fields.
+inline std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
+  const std::vector<std::string> lines = split_lines(read_file(path));
+  EXPECT_FALSE(lines.empty()) << path;
+  if (lines.empty()) return {};
+  const std::vector<std::string> names = split_fields(lines[0], ',');
+  std::vector<std::map<std::string, std::string>> rows;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> fields = split_fields(lines[i], ',');
+    EXPECT_EQ(fields.size(), names.size()) << path << " line " << i + 1;
+    std::map<std::string, std::string> row;
+    for (std::size_t k = 0; k < names.size() && k < fields.size(); ++k)
+      row[names[k]] = fields[k];
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 // The output options of a sweep whose four files are named PREFIX{out,networks,trace,params}.csv

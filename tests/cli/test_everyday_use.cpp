@@ -24,9 +24,9 @@ std::vector<std::map<std::string, std::string>> read_csv(const std::string& path
   const std::vector<std::string> lines = split_lines(read_file(path));
   std::vector<std::map<std::string, std::string>> rows;
   if (lines.empty()) return rows;
-  const std::vector<std::string> header = csv_cells(lines.front());
+  const std::vector<std::string> header = split_fields(lines.front(), ',');
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> values = csv_cells(lines[i]);
+    const std::vector<std::string> values = split_fields(lines[i], ',');
     std::map<std::string, std::string> row;
     for (std::size_t c = 0; c < header.size() && c < values.size(); ++c)
       row[header[c]] = values[c];

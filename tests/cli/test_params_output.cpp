@@ -21,35 +21,6 @@ namespace {
 
 using namespace symbreak::testing;
 
-// Splits on `separator` (no field of these files is quoted).
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> out;
-  std::string field;
-  std::istringstream in(text);
-  while (std::getline(in, field, separator))
-    out.push_back(field);
-  if (!text.empty() && text.back() == separator) out.emplace_back();
-  return out;
-}
-
-// The rows of a CSV file as maps from column name to field.
-std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
-  const std::vector<std::string> lines = split_lines(read_file(path));
-  EXPECT_FALSE(lines.empty()) << path;
-  if (lines.empty()) return {};
-  const std::vector<std::string> names = split(lines[0], ',');
-  std::vector<std::map<std::string, std::string>> rows;
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> fields = split(lines[i], ',');
-    EXPECT_EQ(fields.size(), names.size()) << path << " line " << i + 1;
-    std::map<std::string, std::string> row;
-    for (std::size_t k = 0; k < names.size() && k < fields.size(); ++k)
-      row[names[k]] = fields[k];
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 // moons with 40 training points at width 3 (13 parameters), relu, zeros and he-normal, 4 networks
 // each.
 std::vector<std::string> small_sweep(const std::string& engine, const std::string& params) {
@@ -88,7 +59,7 @@ TEST(ParamsOutput, HasTheDocumentedColumnsAndTheFirstKReplicates) {
       EXPECT_EQ(row.at("data_seed"), "0");
       EXPECT_EQ(row.at("engine"), engine);
       EXPECT_EQ(row.at("layers"), "2;3;1");
-      const std::vector<std::string> values = split(row.at("parameters"), ';');
+      const std::vector<std::string> values = split_fields(row.at("parameters"), ';');
       ASSERT_EQ(values.size(), 13u);  // 3 x (2 + 1) + 1 x (3 + 1)
       // The same network as the --networks row of this init and replicate (4 per init there).
       const auto& network = network_rows[(i / 2) * 4 + i % 2];
@@ -110,8 +81,8 @@ TEST(ParamsOutput, HasTheDocumentedColumnsAndTheFirstKReplicates) {
   const auto cpu = csv_rows(dir / "cpu-params.csv");
   ASSERT_EQ(ref.size(), cpu.size());
   for (std::size_t i = 0; i < ref.size(); ++i) {
-    const std::vector<std::string> a = split(ref[i].at("parameters"), ';');
-    const std::vector<std::string> b = split(cpu[i].at("parameters"), ';');
+    const std::vector<std::string> a = split_fields(ref[i].at("parameters"), ';');
+    const std::vector<std::string> b = split_fields(cpu[i].at("parameters"), ';');
     ASSERT_EQ(a.size(), b.size());
     for (std::size_t k = 0; k < a.size(); ++k) {
       EXPECT_NEAR(std::stod(a[k]), std::stod(b[k]), 1e-3 * (1.0 + std::fabs(std::stod(a[k]))))

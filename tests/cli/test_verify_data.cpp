@@ -16,33 +16,6 @@ namespace {
 
 using namespace symbreak::testing;
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> out;
-  std::string field;
-  std::istringstream in(text);
-  while (std::getline(in, field, separator))
-    out.push_back(field);
-  if (!text.empty() && text.back() == separator) out.emplace_back();
-  return out;
-}
-
-// The rows of a CSV whose fields hold no comma, as maps from column name to field.
-std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
-  const std::vector<std::string> lines = split_lines(read_file(path));
-  if (lines.empty()) return {};
-  const std::vector<std::string> names = split(lines[0], ',');
-  std::vector<std::map<std::string, std::string>> rows;
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    const std::vector<std::string> fields = split(lines[i], ',');
-    EXPECT_EQ(fields.size(), names.size()) << path << " line " << i + 1;
-    std::map<std::string, std::string> row;
-    for (std::size_t k = 0; k < names.size() && k < fields.size(); ++k)
-      row[names[k]] = fields[k];
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 TEST(VerifyData, CpuAgreesWithCpuRefOnEveryKindOfDataTask) {
   const TempDir capture;
   const TempDir dir;
@@ -51,11 +24,11 @@ TEST(VerifyData, CpuAgreesWithCpuRefOnEveryKindOfDataTask) {
   const std::string tasks =
       "circles:60,moons:61,spiral:40,csv:" + train + ":" + test + ",csv:" + train;
   const std::string out = dir / "verify.csv";
-  const Outcome o = run_symbreak(
-      {"verify", "--engine", "cpu", "--task", tasks, "--activation", "tanh,relu", "--init",
-       "zeros,const:0.5,xavier-uniform", "--width", "5", "--seeds", "6", "--epochs", "80",
-       "--lr", "0.1", "--out", out},
-      capture);
+  const Outcome o =
+      run_symbreak({"verify", "--engine", "cpu", "--task", tasks, "--activation", "tanh,relu",
+                    "--init", "zeros,const:0.5,xavier-uniform", "--width", "5", "--seeds", "6",
+                    "--epochs", "80", "--lr", "0.1", "--out", out},
+                   capture);
   ASSERT_EQ(o.status, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("PASS"), std::string::npos) << o.out;
   // 30 symmetric (zeros, const:0.5) configurations x 6 networks must have cpu-ref's D_l exactly.
@@ -90,10 +63,10 @@ TEST(VerifyData, CpuAgreesWithCpuRefOnEveryKindOfDataTask) {
 // --exact on a data task: the cpu engine against itself, bit for bit (the path cuda takes).
 TEST(VerifyData, ExactComparisonRunsOnDataTasks) {
   const TempDir capture;
-  const Outcome o = run_symbreak({"verify", "--engine", "cpu", "--exact", "--task",
-                                  "circles:50,spiral:30", "--activation", "tanh", "--init",
-                                  "zeros,he-normal", "--seeds", "4", "--epochs", "30"},
-                                 capture);
+  const Outcome o = run_symbreak(
+      {"verify", "--engine", "cpu", "--exact", "--task", "circles:50,spiral:30", "--activation",
+       "tanh", "--init", "zeros,he-normal", "--seeds", "4", "--epochs", "30"},
+      capture);
   ASSERT_EQ(o.status, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("PASS"), std::string::npos) << o.out;
 }
