@@ -27,10 +27,10 @@ inline bool is_integer_text(std::string_view s) {
   return true;
 }
 
-// A --width item: an integer, or per-layer sizes joined by 'x' such as 10x5.
+// A --width item: an integer, or per-layer sizes joined by 'x' (or 'X') such as 10x5.
 inline bool is_width_text(std::string_view s) {
   while (true) {
-    const std::size_t x = s.find('x');
+    const std::size_t x = s.find_first_of("xX");
     if (!is_integer_text(s.substr(0, x))) return false;
     if (x == std::string_view::npos) return true;
     s.remove_prefix(x + 1);
