@@ -1,5 +1,6 @@
 // Chunked execution. Items are config-major, so at most a chunk's worth of configurations is open
-// at once and memory stays bounded however many configurations the sweep has.
+// at once and memory stays bounded however many configurations the sweep has; a shard's split
+// configurations are never opened.
 #include "host/sweep/sweep_runner.hpp"
 
 #include <unistd.h>
@@ -143,6 +144,10 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
     for (std::int64_t i = 0; i < count; ++i) {
       observer.network_done(first + i, results[i]);
       const std::int64_t config = items[i].config;
+      // A configuration split with another shard is aggregated by merge, from the networks the
+      // observer kept (host/report/config_pieces.hpp).
+      if (config * plan.run.seeds < options.range_first_item || (config + 1) * plan.run.seeds > end)
+        continue;
       ConfigAccumulator& acc = open[config];
       acc.add(results[i], plan.shape_of(plan.configs[config]));
       if (acc.count() == plan.run.seeds) {
