@@ -124,13 +124,6 @@ void check_values(const SweepOptions& o) {
   }
 }
 
-// Whether `o` gets a pieces file in this run (SweepOutputs): --out and --trace files of a shard
-// that splits a configuration.
-bool has_pieces(const ResolvedOutput& o, bool splits) {
-  return splits && o.target.kind == OutputTarget::Kind::replace &&
-         (std::string_view(o.option) == "--out" || std::string_view(o.option) == "--trace");
-}
-
 // Where --resume continues: the checkpoint recorded beside the outputs, after checking that they
 // were written by this very sweep (and shard). Every output must be a file with a meta file, or
 // none may exist yet. `splits`: the shard splits a configuration, so --out and --trace have
@@ -199,7 +192,7 @@ Checkpoint resume_checkpoint(const std::vector<ResolvedOutput>& outputs, const R
     std::vector<std::string> keys;
     for (const ResolvedOutput& o : outputs) {
       keys.push_back(o.option);
-      if (has_pieces(o, splits)) keys.push_back(pieces_key(o.option));
+      if (splits && keeps_pieces(o.option, o.target)) keys.push_back(pieces_key(o.option));
     }
     for (const std::string& key : keys) {
       if (c.items == 0) break;

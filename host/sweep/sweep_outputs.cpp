@@ -17,6 +17,10 @@ constexpr std::chrono::milliseconds kCheckpointEvery(250);
 
 }  // namespace
 
+bool keeps_pieces(std::string_view option, const OutputTarget& target) {
+  return (option == "--out" || option == "--trace") && target.kind == OutputTarget::Kind::replace;
+}
+
 SweepOutputs::SweepOutputs(const SweepPlan& plan, const Engine& engine,
                            const std::vector<OutputSpec>& specs, RunRecord record,
                            const Checkpoint& from)
@@ -44,9 +48,7 @@ SweepOutputs::SweepOutputs(const SweepPlan& plan, const Engine& engine,
   for (const OutputSpec& spec : specs) {
     Output o{spec, OutputFile::stream(spec.option, spec.path, spec.target, kept_bytes(spec.option)),
              nullptr};
-    // Pieces only beside files: merge needs the meta file that only a file gets.
-    const bool aggregates = spec.option == "--out" || spec.option == "--trace";
-    if (splits && aggregates && spec.target.kind == OutputTarget::Kind::replace) {
+    if (splits && keeps_pieces(spec.option, spec.target)) {
       const std::string key = pieces_key(spec.option), path = pieces_path(spec.path);
       o.pieces = OutputFile::stream(key, path, resolve_output(key, path), kept_bytes(key));
       if (fresh) o.pieces->write(pieces_file_header());
@@ -114,14 +116,15 @@ void SweepOutputs::network_done(std::int64_t item, const NetworkResult& r) {
   const std::int64_t seeds = plan_.run.seeds;
   const std::int64_t piece_first = std::max(config * seeds, record_.shard_first_item);
   const std::int64_t piece_end = std::min((config + 1) * seeds, record_.shard_end_item);
-  std::string header, line;
+  std::string header;
   const Config& c = plan_.configs[config];
   if (item == piece_first) {
     header = piece_line(
         ConfigPiece{config, piece_first - config * seeds, piece_end - config * seeds,
                     config_row_key(plan_, c, engine_name_, engine_.kernel_for(plan_, c))});
   }
-  line = piece_network_line(r, r.diverged ? 0.0 : distinct_fraction(r.distinct, plan_.shape_of(c)));
+  const std::string line =
+      piece_network_line(r, r.diverged ? 0.0 : distinct_fraction(r.distinct, plan_.shape_of(c)));
   for (const Output& o : outputs_) {
     if (!o.pieces) continue;
     o.pieces->write(header);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/engines/engine.hpp"
@@ -26,6 +27,10 @@ struct OutputSpec {
   std::string path;    // as given
   OutputTarget target;
 };
+
+// Whether an output gets a pieces file when its shard splits a configuration: --out and --trace
+// (whose rows are aggregates), and only as files, since merge needs the meta file beside them.
+bool keeps_pieces(std::string_view option, const OutputTarget& target);
 
 class SweepOutputs final : public SweepObserver {
  public:
