@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -166,6 +167,32 @@ TEST(ShardMerge, InterruptedAndResumedPartsMergeToOneProcess) {
   ASSERT_TRUE(fs::exists(named(dir, "out", "1") + ".pieces"));
   EXPECT_GE(interrupted, 1) << "the signals must land inside the parts for this test to mean much";
   expect_merged_equal_one_process(dir, 2);
+}
+
+// A part whose meta file records other items than the shard now has (a symbreak that cut shards
+// differently) is not continued: one line, every file as it was.
+TEST(ShardMerge, ResumeRefusesAPartOfOtherItems) {
+  const TempDir capture;
+  const TempDir dir;
+  const auto args = sharded(sweep_args(dir, "1"), 1, 3);
+  ASSERT_EQ(run_symbreak(args, capture).status, 0);
+  const std::string meta_path = dir / "out.1.csv.meta.json";
+  std::string meta = read_file(meta_path);
+  const std::size_t at = meta.find("\"first_item\": ");
+  ASSERT_NE(at, std::string::npos);
+  std::ostringstream edited;  // first_item N becomes 1N (a stream: GCC 12 warns falsely on insert)
+  edited << meta.substr(0, at + 14) << '1' << meta.substr(at + 14);
+  write_file(meta_path, edited.str());
+  const std::string out = read_file(dir / "out.1.csv"),
+                    pieces = read_file(dir / "out.1.csv.pieces");
+  auto resumed = args;
+  resumed.push_back("--resume");
+  const Outcome r = run_symbreak(resumed, capture);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("holds items 1"), std::string::npos) << r.err;
+  EXPECT_EQ(split_lines(r.err).size(), 1u) << r.err;
+  EXPECT_TRUE(read_file(dir / "out.1.csv") == out);
+  EXPECT_TRUE(read_file(dir / "out.1.csv.pieces") == pieces);
 }
 
 TEST(ShardMerge, RefusesPartsThatDoNotMakeOneSweep) {
