@@ -483,6 +483,12 @@ int run_sweep_command(const SweepOptions& o) {
     // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
     std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
     if (ranks > 1) text << "Trained by " << ranks << " MPI ranks.\n";
+    if (splits) {
+      text << "Shard " << shard.text() << " shares " << (first_split && last_split ? 2 : 1)
+           << " configuration" << (first_split && last_split ? "s" : "")
+           << " with other shards; symbreak merge writes the rows of each from the networks "
+              "kept in the .pieces files beside --out and --trace.\n";
+    }
     if (from.configurations > 0) {
       text << from.configurations
            << " configurations were completed by the interrupted run; the table and reading "

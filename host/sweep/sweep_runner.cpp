@@ -112,8 +112,13 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
   ProgressReporter::Totals totals;
   totals.networks = end - options.range_first_item;
   totals.networks_before = options.first_item - options.range_first_item;
-  totals.configs = totals.networks / plan.run.seeds;
-  totals.configs_before = totals.networks_before / plan.run.seeds;
+  // Configurations all of whose items lie in [a, b): those config_done reports.
+  const auto whole_configs = [&plan](std::int64_t a, std::int64_t b) {
+    const std::int64_t seeds = plan.run.seeds;
+    return std::max<std::int64_t>(0, b / seeds - (a + seeds - 1) / seeds);
+  };
+  totals.configs = whole_configs(options.range_first_item, end);
+  totals.configs_before = whole_configs(options.range_first_item, options.first_item);
   totals.epochs = plan.run.epochs;
   totals.work = work_between(plan, options.range_first_item, end);
   totals.work_before = work_between(plan, options.range_first_item, options.first_item);
