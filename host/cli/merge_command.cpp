@@ -9,7 +9,9 @@ CLI::App* setup_merge(CLI::App& parent, MergeOptions& o) {
   CLI::App& app = *parent.add_subcommand(
       "merge",
       "join the files of the shards of one sweep (sweep --shard i/N) into the file one process "
-      "writes; works for --out, --networks and --trace files");
+      "writes, byte for byte; works for --out, --networks, --trace and --params files (a "
+      "configuration split between shards is aggregated from the FILE.csv.pieces beside its "
+      "--out and --trace parts)");
   app.add_option("out", o.out, "the merged file to write")->type_name("OUT.csv")->required();
   app.add_option("parts", o.parts, "every shard's file, in any order")
       ->type_name("PART.csv...")

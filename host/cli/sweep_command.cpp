@@ -126,8 +126,10 @@ void check_values(const SweepOptions& o) {
 
 // Where --resume continues: the checkpoint recorded beside the outputs, after checking that they
 // were written by this very sweep (and shard). Every output must be a file with a meta file, or
-// none may exist yet.
-Checkpoint resume_checkpoint(const std::vector<ResolvedOutput>& outputs, const RunRecord& record) {
+// none may exist yet. `splits`: the shard splits a configuration, so --out and --trace have
+// pieces files whose lengths the checkpoint must hold.
+Checkpoint resume_checkpoint(const std::vector<ResolvedOutput>& outputs, const RunRecord& record,
+                             std::int64_t seeds, bool splits) {
   if (outputs.empty()) {
     throw UsageError(
         "--resume: give the --out, --networks, --trace and --params files of the sweep to "
@@ -169,27 +171,48 @@ Checkpoint resume_checkpoint(const std::vector<ResolvedOutput>& outputs, const R
                        std::to_string(shard.value("index", -1)) + "/" +
                        std::to_string(shard.value("count", -1)) + ", not " + record.shard.text());
     }
+    // Files of a symbreak that cut shards at configurations record no items: theirs follow.
+    const std::int64_t first_item =
+        shard.value("first_item", shard.value("first_configuration", std::int64_t{-1}) * seeds);
+    const std::int64_t end_item =
+        shard.value("end_item", shard.value("end_configuration", std::int64_t{-1}) * seeds);
+    if (first_item != record.shard_first_item || end_item != record.shard_end_item) {
+      throw UsageError(std::string("--resume: ") + r.option + " '" + r.path + "' holds items " +
+                       std::to_string(first_item) + " to " + std::to_string(end_item) +
+                       " of the sweep, but shard " + record.shard.text() + " is items " +
+                       std::to_string(record.shard_first_item) + " to " +
+                       std::to_string(record.shard_end_item) +
+                       " (written by another version of symbreak); leave out --resume to start "
+                       "again");
+    }
     Checkpoint c;
     c.configurations = meta["checkpoint"].value("configurations", std::int64_t{-1});
+    c.items = meta["checkpoint"].value("items", c.configurations * seeds);
     const nlohmann::json& bytes = meta["checkpoint"]["bytes"];
+    std::vector<std::string> keys;
     for (const ResolvedOutput& o : outputs) {
-      if (c.configurations == 0) break;
-      if (!bytes.contains(o.option) || !bytes[o.option].is_number_integer()) {
-        throw UsageError(std::string("--resume: ") + r.option + " '" + r.path +
-                         "': its checkpoint has no length for " + o.option);
-      }
-      c.bytes[o.option] = bytes[o.option].get<std::int64_t>();
+      keys.push_back(o.option);
+      if (splits && keeps_pieces(o.option, o.target)) keys.push_back(pieces_key(o.option));
     }
-    if (!earliest || c.configurations < earliest->configurations) earliest = c;
+    for (const std::string& key : keys) {
+      if (c.items == 0) break;
+      if (!bytes.contains(key) || !bytes[key].is_number_integer()) {
+        throw UsageError(std::string("--resume: ") + r.option + " '" + r.path +
+                         "': its checkpoint has no length for " + key);
+      }
+      c.bytes[key] = bytes[key].get<std::int64_t>();
+    }
+    if (!earliest || c.items < earliest->items) earliest = c;
   }
-  // Nothing complete (interrupted before the first configuration): the same as a new sweep.
-  if (earliest->configurations == 0) return Checkpoint{};
+  // Nothing complete (interrupted before the first configuration or piece): a new sweep.
+  if (earliest->items == 0) return Checkpoint{};
   return *earliest;
 }
 
 RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const Engine& engine,
                           const std::vector<ResolvedOutput>& outputs, const Shard& shard,
-                          const ConfigRange& range) {
+                          const ItemRange& items) {
+  const ConfigRange range = configs_of(plan, items);
   RunRecord record;
   record.version = o.version;
   record.commit = o.commit;
@@ -199,12 +222,16 @@ RunRecord make_run_record(const SweepOptions& o, const SweepPlan& plan, const En
     given.push_back(r.option);
   record.sweep = sweep_identity(plan, engine.name(), given);
   record.shard = shard;
+  record.shard_first_item = items.first;
+  record.shard_end_item = items.end;
   record.shard_first_config = range.first;
   record.shard_end_config = range.end;
   record.engine = engine.name();
+  // Each configuration counted by the shard that holds its last item (merge adds the counts up).
   std::map<std::string, std::int64_t> kernels;
-  for (std::int64_t c = range.first; c < range.end; ++c)
-    ++kernels[engine.kernel_for(plan, plan.configs[c])];
+  for (std::int64_t c = range.first; c < range.end; ++c) {
+    if ((c + 1) * plan.run.seeds <= items.end) ++kernels[engine.kernel_for(plan, plan.configs[c])];
+  }
   record.kernels = kernels;
   record.machine = machine_description();
   record.started = utc_now();
@@ -316,7 +343,9 @@ CLI::App* setup_sweep(CLI::App& parent, SweepOptions& o) {
       ->type_name("all|0,1,...")
       ->group(group);
   app.add_option("--shard", o.shard,
-                 "run only part i of N of the sweep (0 <= i < N); symbreak merge joins the parts")
+                 "run only part i of N of the sweep (0 <= i < N), a contiguous run of its "
+                 "(configuration, replicate) networks of about equal work; symbreak merge joins "
+                 "the parts")
       ->type_name("i/N")
       ->group(group);
   auto config = std::make_shared<std::string>();
@@ -357,24 +386,35 @@ int run_sweep_command(const SweepOptions& o) {
   check_sweep_fits(plan, threads, chunk, max_memory);
 
   const Shard shard = o.shard ? parse_shard(*o.shard) : Shard{};
-  const ConfigRange range = shard_configs(plan, shard);
+  const ItemRange items = shard_items(plan, shard);
+  const ConfigRange range = configs_of(plan, items);
+  // The configurations whose rows this process writes: all but a split first or last one.
+  const bool first_split = range.first < range.end && split_in(plan, items, range.first);
+  const bool last_split = range.end - 1 > range.first && split_in(plan, items, range.end - 1);
+  const std::int64_t whole_configs =
+      range.end - range.first - (first_split ? 1 : 0) - (last_split ? 1 : 0);
+  const bool splits = first_split || last_split;
   const int ranks = mpi_size();
   const std::vector<int> devices =
       o.devices ? checked_devices(*o.devices, *engine, ranks) : std::vector<int>{};
-  if (mpi_rank() != 0) return run_other_rank(plan, *engine, range.end * plan.run.seeds);
+  if (mpi_rank() != 0) return run_other_rank(plan, *engine, items.end);
 
   // Rank 0 (or the only process) checks the outputs and opens them; under MPI the other ranks wait
   // for its go-ahead, or for the news that it failed.
   std::optional<SweepOutputs> files;
   Checkpoint from;
   try {
-    RunRecord record = make_run_record(o, plan, *engine, outputs, shard, range);
+    RunRecord record = make_run_record(o, plan, *engine, outputs, shard, items);
     record.ranks = ranks;
-    from = o.resume ? resume_checkpoint(outputs, record) : Checkpoint{};
-    if (from.configurations < 0 || range.first + from.configurations > range.end) {
+    from = o.resume ? resume_checkpoint(outputs, record, plan.run.seeds, splits) : Checkpoint{};
+    // A checkpoint lies at the shard's start or end or at a configuration's first item.
+    const std::int64_t at = items.first + from.items;
+    if (from.configurations < 0 || from.configurations > whole_configs || from.items < 0 ||
+        at > items.end || (at != items.first && at != items.end && at % plan.run.seeds != 0)) {
       throw UsageError("--resume: the checkpoint records " + std::to_string(from.configurations) +
-                       " configurations complete, outside this sweep's " +
-                       std::to_string(range.end - range.first));
+                       " configurations and " + std::to_string(from.items) +
+                       " networks complete, which does not fit this sweep's " +
+                       std::to_string(items.end - items.first) + " networks");
     }
     // From here on SIGINT and SIGTERM only ask to stop, so the outputs opened next always end
     // with a checkpoint of their state (a second signal still ends the process at once).
@@ -393,7 +433,7 @@ int run_sweep_command(const SweepOptions& o) {
   }
   // A reader that goes away is an output error like any other, not a reason to lose the rest.
   std::signal(SIGPIPE, SIG_IGN);
-  const std::int64_t first_item = (range.first + from.configurations) * plan.run.seeds;
+  const std::int64_t first_item = items.first + from.items;
   mpi_broadcast_start(StartMessage{0, first_item, chunk});
 
   const std::string engine_name(engine->name());
@@ -402,8 +442,8 @@ int run_sweep_command(const SweepOptions& o) {
   runner.should_stop = stop_requested;
   runner.chunk_items = chunk;
   runner.first_item = first_item;
-  runner.end_item = range.end * plan.run.seeds;
-  runner.range_first_item = range.first * plan.run.seeds;
+  runner.end_item = items.end;
+  runner.range_first_item = items.first;
   std::optional<DevicePool> pool;
   if (!devices.empty()) {
     const std::string name(engine->name());
@@ -416,7 +456,7 @@ int run_sweep_command(const SweepOptions& o) {
           if (cuda) use_cuda_device(device);
           return make_engine(name, per_device);
         },
-        first_item, range.end * plan.run.seeds, chunk);
+        first_item, items.end, chunk);
     runner.train_chunk = [&pool](std::int64_t k, std::span<const WorkItem>,
                                  std::span<NetworkResult> out) {
       pool->take(k, out);
@@ -443,6 +483,12 @@ int run_sweep_command(const SweepOptions& o) {
     // With a CSV on standard output (`--out -`), the table and the reading go to stderr.
     std::ostream& text = csv_on_stdout ? std::cerr : std::cout;
     if (ranks > 1) text << "Trained by " << ranks << " MPI ranks.\n";
+    if (splits) {
+      text << "Shard " << shard.text() << " shares " << (first_split && last_split ? 2 : 1)
+           << " configuration" << (first_split && last_split ? "s" : "")
+           << " with other shards; symbreak merge writes the rows of each from the networks "
+              "kept in the .pieces files beside --out and --trace.\n";
+    }
     if (from.configurations > 0) {
       text << from.configurations
            << " configurations were completed by the interrupted run; the table and reading "
@@ -461,7 +507,7 @@ int run_sweep_command(const SweepOptions& o) {
                  "symbreak: interrupted: %lld of %lld configurations complete and written; the "
                  "same command with --resume continues\n",
                  static_cast<long long>(files->configurations_complete()),
-                 static_cast<long long>(range.end - range.first));
+                 static_cast<long long>(whole_configs));
     const int status = 128 + (stop_signal() != 0 ? stop_signal() : SIGINT);
     // Other ranks may be waiting to hand over a chunk that will never be taken.
     if (ranks > 1) mpi_abort(status);

@@ -105,9 +105,30 @@ std::string config_csv_header() {
   return join(names);
 }
 
+ConfigRowKey config_row_key(const SweepPlan& plan, const Config& config, std::string_view engine,
+                            std::string_view kernel) {
+  ConfigRowKey key;
+  std::vector<std::string> trailing;
+  append_trailing_key(trailing, plan, config);
+  // join() ends a line; the key keeps the fields without it.
+  key.leading = join(leading_key(plan, config));
+  key.leading.pop_back();
+  key.trailing = join(trailing);
+  key.trailing.pop_back();
+  key.engine = csv_field(engine);
+  key.kernel = csv_field(kernel);
+  key.seed = std::to_string(plan.run.seed);
+  key.tol = format_number(plan.run.tol);
+  return key;
+}
+
 std::string config_csv_row(const SweepPlan& plan, const Config& config, const ConfigSummary& s,
                            std::string_view engine, std::string_view kernel) {
-  std::vector<std::string> f = leading_key(plan, config);
+  return config_csv_row(config_row_key(plan, config, engine, kernel), s);
+}
+
+std::string config_csv_row(const ConfigRowKey& key, const ConfigSummary& s) {
+  std::vector<std::string> f = {key.leading};
   const auto rate = [&f](const Rate& r, bool with_interval) {
     f.push_back(format_number(r.rate));
     if (with_interval) {
@@ -124,21 +145,21 @@ std::string config_csv_row(const SweepPlan& plan, const Config& config, const Co
   f.push_back(format_number(s.eff_width));
   f.push_back(format_number(s.median_epoch_solved));
   f.push_back(format_number(s.mean_final_loss));
-  f.push_back(csv_field(engine));
+  f.push_back(key.engine);
   for (const Rate* r : {&s.collapsed, &s.frozen, &s.diverged}) {
     f.push_back(format_number(r->ci.lo));
     f.push_back(format_number(r->ci.hi));
   }
   f.push_back(format_number(s.median_final_loss));
-  f.push_back(std::to_string(plan.run.seed));
-  f.push_back(format_number(plan.run.tol));
-  f.push_back(csv_field(kernel));
+  f.push_back(key.seed);
+  f.push_back(key.tol);
+  f.push_back(key.kernel);
   for (const std::optional<double>& value :
        {s.mean_accuracy, s.median_accuracy, s.mean_test_accuracy, s.median_test_accuracy}) {
     f.push_back(format_number(value));
   }
   f.push_back(s.single_class ? format_number(s.single_class->rate) : std::string());
-  append_trailing_key(f, plan, config);
+  f.push_back(key.trailing);
   return join(f);
 }
 
@@ -216,13 +237,14 @@ std::string trace_csv_header() {
 
 std::string trace_csv_row(const SweepPlan& plan, const Config& config, const TraceRow& row,
                           std::string_view engine) {
-  std::vector<std::string> f = leading_key(plan, config);
-  f.insert(f.end(), {std::to_string(row.epoch), std::to_string(row.n), format_number(row.mean_loss),
-                     format_number(row.solved_fraction), format_number(row.mean_distinct_fraction),
-                     format_number(row.broken_fraction), format_number(row.collapsed_fraction),
-                     csv_field(engine)});
-  append_trailing_key(f, plan, config);
-  return join(f);
+  return trace_csv_row(config_row_key(plan, config, engine, {}), row);
+}
+
+std::string trace_csv_row(const ConfigRowKey& key, const TraceRow& row) {
+  return join({key.leading, std::to_string(row.epoch), std::to_string(row.n),
+               format_number(row.mean_loss), format_number(row.solved_fraction),
+               format_number(row.mean_distinct_fraction), format_number(row.broken_fraction),
+               format_number(row.collapsed_fraction), key.engine, key.trailing});
 }
 
 }  // namespace symbreak

@@ -1,8 +1,11 @@
 // `symbreak merge`: joins the files that the N shards of one sweep wrote (`sweep --shard i/N`)
-// into exactly the file one process writes. Shards are contiguous runs of configurations in the
+// into exactly the file one process writes. Shards are contiguous runs of work items in the
 // sweep's order (host/sweep/shard.hpp), so the merged file is the header and every part's rows in
-// shard order: no aggregate is recomputed, nothing is averaged. The parts' meta files decide what
-// may be merged: all from one sweep, all complete and unmodified, each shard exactly once.
+// shard order, with the rows of each configuration split between shards recomputed from the
+// networks the parts kept of it (their pieces files, host/report/config_pieces.hpp) by the
+// sweep's own aggregation and formatting: nothing is averaged. The parts' meta files decide what
+// may be merged: all from one sweep, all complete and unmodified (pieces files included), each
+// shard exactly once.
 #pragma once
 
 #include <string>

@@ -93,15 +93,27 @@ nlohmann::json meta_document(const RunRecord& run, std::string_view option, std:
   doc["shard"] = {{"index", run.shard.index},
                   {"count", run.shard.count},
                   {"first_configuration", run.shard_first_config},
-                  {"end_configuration", run.shard_end_config}};
+                  {"end_configuration", run.shard_end_config},
+                  {"first_item", run.shard_first_item},
+                  {"end_item", run.shard_end_item}};
   doc["ranks"] = run.ranks;
   doc["engine"] = run.engine;
   doc["kernels"] = run.kernels;
   doc["machine"] = run.machine;
   doc["started"] = run.started;
   doc["ended"] = ended.empty() ? nlohmann::json() : nlohmann::json(ended);
-  doc["checkpoint"] = {{"configurations", checkpoint.configurations}, {"bytes", checkpoint.bytes}};
+  doc["checkpoint"] = {{"configurations", checkpoint.configurations},
+                       {"items", checkpoint.items},
+                       {"bytes", checkpoint.bytes}};
   return doc;
+}
+
+std::string pieces_key(const std::string& option) {
+  return option + " pieces";
+}
+
+std::string pieces_path(const std::string& output_path) {
+  return output_path + ".pieces";
 }
 
 std::string meta_path(const std::string& output_path) {

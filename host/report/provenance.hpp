@@ -22,11 +22,20 @@ namespace symbreak {
 nlohmann::json sweep_identity(const SweepPlan& plan, std::string_view engine,
                               const std::vector<std::string>& outputs);
 
-// How far the outputs got: configurations complete and each output's length at that point.
+// How far the outputs got: configurations whose rows are written, work items done (counted from
+// the shard's first item) and each output's length at that point. A checkpoint lies at the end of
+// a configuration or of a piece of a split one (host/sweep/shard.hpp), never inside either.
 struct Checkpoint {
   std::int64_t configurations = 0;
-  std::map<std::string, std::int64_t> bytes;  // by option: "--out", "--networks", "--trace"
+  std::int64_t items = 0;
+  // By option: "--out", "--networks", "--trace", "--params", and "--out pieces" and
+  // "--trace pieces" for the pieces files of a shard that splits a configuration.
+  std::map<std::string, std::int64_t> bytes;
 };
+
+// The key of an output's pieces file in Checkpoint::bytes, and its path.
+std::string pieces_key(const std::string& option);
+std::string pieces_path(const std::string& output_path);
 
 // Everything but the checkpoint and the state, the same for every output of one run.
 struct RunRecord {
@@ -34,10 +43,14 @@ struct RunRecord {
   std::vector<std::string> command;
   nlohmann::json sweep;  // sweep_identity
   Shard shard;
+  // The shard's work items [first, end) and the configurations with an item among them.
+  std::int64_t shard_first_item = 0, shard_end_item = 0;
   std::int64_t shard_first_config = 0, shard_end_config = 0;
   std::int64_t ranks = 1;
   std::string engine;
-  nlohmann::json kernels;  // kernel name -> configurations it trains
+  // Kernel name -> configurations it trains whose last item is in the shard, so that the parts'
+  // counts add up to one process's.
+  nlohmann::json kernels;
   nlohmann::json machine;  // CPU model, devices
   std::string started;
 };

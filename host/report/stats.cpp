@@ -56,6 +56,10 @@ std::optional<double> finite_mean(double sum, double scaled, std::int64_t count)
 }  // namespace
 
 void ConfigAccumulator::add(const NetworkResult& r, const NetworkShape& shape) {
+  add(r, r.diverged ? 0.0 : distinct_fraction(r.distinct, shape));
+}
+
+void ConfigAccumulator::add(const NetworkResult& r, double network_distinct_fraction) {
   ++n_;
   solved_ += r.solved;
   broken_ += r.broken;
@@ -70,7 +74,7 @@ void ConfigAccumulator::add(const NetworkResult& r, const NetworkShape& shape) {
     single_class_ += *r.single_class;
   }
   if (!r.diverged) {
-    distinct_fraction_sum_ += distinct_fraction(r.distinct, shape);
+    distinct_fraction_sum_ += network_distinct_fraction;
     final_losses_.push_back(r.final_loss);
   }
   if (trace_.size() < r.trace.size()) trace_.resize(r.trace.size());

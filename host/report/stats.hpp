@@ -61,6 +61,9 @@ struct TraceRow {
 class ConfigAccumulator {
  public:
   void add(const NetworkResult& r, const NetworkShape& shape);
+  // The same with the network's distinct_fraction(r.distinct, shape) given (any value when it
+  // diverged): how `merge` re-adds the networks a shard kept of a split configuration.
+  void add(const NetworkResult& r, double distinct_fraction);
   std::int64_t count() const { return n_; }
   ConfigSummary summary() const;
   std::vector<TraceRow> trace_rows() const;

@@ -1,10 +1,13 @@
 // Streaming and checkpointing of the sweep's outputs (sweep_outputs.hpp).
 #include "host/sweep/sweep_outputs.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
+#include "host/report/config_pieces.hpp"
 #include "host/report/csv_writer.hpp"
+#include "host/sweep/shard.hpp"
 
 namespace symbreak {
 namespace {
@@ -13,6 +16,10 @@ namespace {
 constexpr std::chrono::milliseconds kCheckpointEvery(250);
 
 }  // namespace
+
+bool keeps_pieces(std::string_view option, const OutputTarget& target) {
+  return (option == "--out" || option == "--trace") && target.kind == OutputTarget::Kind::replace;
+}
 
 SweepOutputs::SweepOutputs(const SweepPlan& plan, const Engine& engine,
                            const std::vector<OutputSpec>& specs, RunRecord record,
@@ -25,15 +32,28 @@ SweepOutputs::SweepOutputs(const SweepPlan& plan, const Engine& engine,
       last_checkpoint_(std::chrono::steady_clock::now()) {
   const bool fresh = from.bytes.empty();
   for (const OutputSpec& spec : specs)
-    outputs_.push_back(Output{spec, nullptr});
+    outputs_.push_back(Output{spec, nullptr, nullptr});
   // A new sweep first replaces the old checkpoints, which would no longer describe the files, by
   // its own empty one (nothing done: --resume starts again), and only then truncates the files.
   if (fresh) write_metas("running");
   outputs_.clear();
+  const auto kept_bytes = [&from](const std::string& key) {
+    const auto kept = from.bytes.find(key);
+    return kept == from.bytes.end() ? std::int64_t{0} : kept->second;
+  };
+  const ConfigRange configs =
+      configs_of(plan_, ItemRange{record_.shard_first_item, record_.shard_end_item});
+  const bool splits =
+      configs.first < configs.end && (split(configs.first) || split(configs.end - 1));
   for (const OutputSpec& spec : specs) {
-    const auto kept = from.bytes.find(spec.option);
-    const std::int64_t keep = kept == from.bytes.end() ? 0 : kept->second;
-    outputs_.push_back(Output{spec, OutputFile::stream(spec.option, spec.path, spec.target, keep)});
+    Output o{spec, OutputFile::stream(spec.option, spec.path, spec.target, kept_bytes(spec.option)),
+             nullptr};
+    if (splits && keeps_pieces(spec.option, spec.target)) {
+      const std::string key = pieces_key(spec.option), path = pieces_path(spec.path);
+      o.pieces = OutputFile::stream(key, path, resolve_output(key, path), kept_bytes(key));
+      if (fresh) o.pieces->write(pieces_file_header());
+    }
+    outputs_.push_back(std::move(o));
   }
   out_ = find("--out");
   networks_ = find("--networks");
@@ -48,8 +68,24 @@ SweepOutputs::SweepOutputs(const SweepPlan& plan, const Engine& engine,
   for (const Output& o : outputs_) {
     checkpoint_.bytes[o.spec.option] = o.file->bytes();
     o.file->flush_to_disk();
+    if (o.pieces) {
+      checkpoint_.bytes[pieces_key(o.spec.option)] = o.pieces->bytes();
+      o.pieces->flush_to_disk();
+    }
   }
   write_metas("running");
+}
+
+bool SweepOutputs::split(std::int64_t config) const {
+  return split_in(plan_, ItemRange{record_.shard_first_item, record_.shard_end_item}, config);
+}
+
+void SweepOutputs::record_checkpoint(std::int64_t items_done) {
+  checkpoint_.items = items_done - record_.shard_first_item;
+  for (const Output& o : outputs_) {
+    checkpoint_.bytes[o.spec.option] = o.file->bytes();
+    if (o.pieces) checkpoint_.bytes[pieces_key(o.spec.option)] = o.pieces->bytes();
+  }
 }
 
 OutputFile* SweepOutputs::find(const char* option) const {
@@ -74,6 +110,28 @@ void SweepOutputs::network_done(std::int64_t item, const NetworkResult& r) {
   if (params_ && plan_.run.keeps_parameters(plan_.item(item).replicate)) {
     params_->write(params_csv_row(plan_, plan_.item(item), r, engine_name_));
   }
+  const std::int64_t config = plan_.item(item).config;
+  if (!split(config)) return;
+  // A piece: this configuration's items in the shard, [piece_first, piece_end).
+  const std::int64_t seeds = plan_.run.seeds;
+  const std::int64_t piece_first = std::max(config * seeds, record_.shard_first_item);
+  const std::int64_t piece_end = std::min((config + 1) * seeds, record_.shard_end_item);
+  std::string header;
+  const Config& c = plan_.configs[config];
+  if (item == piece_first) {
+    header = piece_line(
+        ConfigPiece{config, piece_first - config * seeds, piece_end - config * seeds,
+                    config_row_key(plan_, c, engine_name_, engine_.kernel_for(plan_, c))});
+  }
+  const std::string line =
+      piece_network_line(r, r.diverged ? 0.0 : distinct_fraction(r.distinct, plan_.shape_of(c)));
+  for (const Output& o : outputs_) {
+    if (!o.pieces) continue;
+    o.pieces->write(header);
+    o.pieces->write(line);
+  }
+  // The piece is complete: every file ends where it does.
+  if (item + 1 == piece_end) record_checkpoint(item + 1);
 }
 
 void SweepOutputs::config_done(std::int64_t config, const ConfigSummary& s,
@@ -88,9 +146,8 @@ void SweepOutputs::config_done(std::int64_t config, const ConfigSummary& s,
   }
   // The networks of this configuration were reported before it completed, those of the next
   // one not yet: every file ends at this configuration's last row.
-  checkpoint_.configurations = config + 1 - record_.shard_first_config;
-  for (const Output& o : outputs_)
-    checkpoint_.bytes[o.spec.option] = o.file->bytes();
+  ++checkpoint_.configurations;
+  record_checkpoint((config + 1) * plan_.run.seeds);
 }
 
 void SweepOutputs::chunk_done() {
@@ -98,8 +155,10 @@ void SweepOutputs::chunk_done() {
   if (now - last_checkpoint_ < kCheckpointEvery) return;
   last_checkpoint_ = now;
   // The data first: a checkpoint must never name bytes that are not on disk.
-  for (const Output& o : outputs_)
+  for (const Output& o : outputs_) {
     o.file->flush_to_disk();
+    if (o.pieces) o.pieces->flush_to_disk();
+  }
   write_metas("running");
 }
 
@@ -118,6 +177,8 @@ std::vector<std::string> SweepOutputs::finish(bool interrupted) {
   std::vector<std::string> errors;
   for (const Output& o : outputs_) {
     if (std::string error = o.file->commit(); !error.empty()) errors.push_back(std::move(error));
+    if (!o.pieces) continue;
+    if (std::string error = o.pieces->commit(); !error.empty()) errors.push_back(std::move(error));
   }
   write_metas(!errors.empty() ? "failed" : interrupted ? "interrupted" : "complete");
   errors.insert(errors.end(), meta_errors_.begin(), meta_errors_.end());

@@ -2,12 +2,16 @@
 // the plan's order, and every second or so the files are flushed to disk and their meta files
 // record a checkpoint (configurations complete, each file's length then), from which --resume
 // continues. Between checkpoints a file may hold more than its checkpoint; --resume cuts it back.
+// A shard that splits a configuration (host/sweep/shard.hpp) writes no row of it; its --out and
+// --trace files get a pieces file beside them (FILE.pieces, host/report/config_pieces.hpp) with
+// that configuration's networks, checkpointed like the file itself.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/engines/engine.hpp"
@@ -24,10 +28,15 @@ struct OutputSpec {
   OutputTarget target;
 };
 
+// Whether an output gets a pieces file when its shard splits a configuration: --out and --trace
+// (whose rows are aggregates), and only as files, since merge needs the meta file beside them.
+bool keeps_pieces(std::string_view option, const OutputTarget& target);
+
 class SweepOutputs final : public SweepObserver {
  public:
   // Opens the outputs, keeping `from.bytes[option]` of each (a resumed sweep) or writing their
-  // headers (a new one, `from` empty). Throws UsageError when an output cannot be opened.
+  // headers (a new one, `from` empty). Throws UsageError when an output cannot be opened. The
+  // shard's items are record.shard_first_item ... record.shard_end_item.
   SweepOutputs(const SweepPlan& plan, const Engine& engine, const std::vector<OutputSpec>& specs,
                RunRecord record, const Checkpoint& from);
 
@@ -50,9 +59,12 @@ class SweepOutputs final : public SweepObserver {
   struct Output {
     OutputSpec spec;
     std::unique_ptr<OutputFile> file;
+    std::unique_ptr<OutputFile> pieces;  // --out, --trace of a shard with a split configuration
   };
   OutputFile* find(const char* option) const;
   void write_metas(const char* state);
+  void record_checkpoint(std::int64_t items_done);
+  bool split(std::int64_t config) const;
 
   const SweepPlan& plan_;
   const Engine& engine_;

@@ -1,5 +1,6 @@
 // Chunked execution. Items are config-major, so at most a chunk's worth of configurations is open
-// at once and memory stays bounded however many configurations the sweep has.
+// at once and memory stays bounded however many configurations the sweep has; a shard's split
+// configurations are never opened.
 #include "host/sweep/sweep_runner.hpp"
 
 #include <unistd.h>
@@ -111,8 +112,13 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
   ProgressReporter::Totals totals;
   totals.networks = end - options.range_first_item;
   totals.networks_before = options.first_item - options.range_first_item;
-  totals.configs = totals.networks / plan.run.seeds;
-  totals.configs_before = totals.networks_before / plan.run.seeds;
+  // Configurations all of whose items lie in [a, b): those config_done reports.
+  const auto whole_configs = [&plan](std::int64_t a, std::int64_t b) {
+    const std::int64_t seeds = plan.run.seeds;
+    return std::max<std::int64_t>(0, b / seeds - (a + seeds - 1) / seeds);
+  };
+  totals.configs = whole_configs(options.range_first_item, end);
+  totals.configs_before = whole_configs(options.range_first_item, options.first_item);
   totals.epochs = plan.run.epochs;
   totals.work = work_between(plan, options.range_first_item, end);
   totals.work_before = work_between(plan, options.range_first_item, options.first_item);
@@ -143,6 +149,10 @@ SweepOutcome run_sweep(const SweepPlan& plan, Engine& engine, SweepObserver& obs
     for (std::int64_t i = 0; i < count; ++i) {
       observer.network_done(first + i, results[i]);
       const std::int64_t config = items[i].config;
+      // A configuration split with another shard is aggregated by merge, from the networks the
+      // observer kept (host/report/config_pieces.hpp).
+      if (config * plan.run.seeds < options.range_first_item || (config + 1) * plan.run.seeds > end)
+        continue;
       ConfigAccumulator& acc = open[config];
       acc.add(results[i], plan.shape_of(plan.configs[config]));
       if (acc.count() == plan.run.seeds) {

@@ -17,6 +17,7 @@ class SweepObserver {
  public:
   virtual ~SweepObserver() = default;
   virtual void network_done(std::int64_t /*item*/, const NetworkResult& /*result*/) {}
+  // A configuration all of whose items are in the range, after its last network_done.
   virtual void config_done(std::int64_t /*config*/, const ConfigSummary& /*summary*/,
                            const std::vector<TraceRow>& /*trace*/) {}
   // After each chunk, when everything before it has been reported: a point to checkpoint at.
@@ -27,8 +28,10 @@ struct RunnerOptions {
   bool progress = true;               // progress lines on stderr
   std::function<bool()> should_stop;  // polled between chunks; may be empty
   std::int64_t chunk_items = 0;       // 0: sized from the work per network
-  // The items to train, [first_item, end_item): a resumed sweep or a shard starts and ends at a
-  // configuration's first item. end_item < 0: to the end of the plan.
+  // The items to train, [first_item, end_item). end_item < 0: to the end of the plan. A shard may
+  // start and end inside a configuration (host/sweep/shard.hpp): only the configurations whole in
+  // [range_first_item, end_item) are aggregated (config_done); a resumed run starts where its
+  // checkpoint lies, at range_first_item or at a configuration's first item.
   std::int64_t first_item = 0;
   std::int64_t end_item = -1;
   // Where the whole sweep or shard starts, for progress: [range_first_item, first_item) was done
