@@ -22,12 +22,13 @@ export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:log_path=$r
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
 status=0
 # Left out: end-to-end tests that train for minutes under the sanitizers' slowdown and time their
-# signals or child processes by wall clock (resume after kills, --params resumed after a kill,
-# several devices, verify's quiet progress). They run in scripts/test.sh; their code paths are
-# covered here by the lighter resume, shard, merge and progress tests.
+# signals or child processes by wall clock (resume after kills, shard parts resumed after SIGINT,
+# --params resumed after a kill, several devices, verify's quiet progress). They run in
+# scripts/test.sh; their code paths are covered here by the lighter resume, shard, merge and
+# progress tests.
 # Also left out: the lane-symbol check, which holds for the optimised builds that ship (inlined
 # std::experimental::simd internals) but not for the asan preset's, which emits them as weak symbols.
-slow='^(Resume\.After|ParamsOutput\.AnInterruptedSweepResumed|DevicesOption\.SeveralDevices|EverydayUse\.VerifyProgressIsQuietInALog|scripts_test_lane_symbols)'
+slow='^(Resume\.After|ShardMerge\.InterruptedAndResumed|ParamsOutput\.AnInterruptedSweepResumed|DevicesOption\.SeveralDevices|EverydayUse\.VerifyProgressIsQuietInALog|scripts_test_lane_symbols)'
 ctest --preset asan -L cpu -E "$slow" -j "$jobs" "$@" || status=$?
 
 if compgen -G "$reports/*" >/dev/null; then
