@@ -19,6 +19,15 @@
 
 namespace symbreak {
 
+// The branch-free pieces below are templates that the cpu engine instantiates on packs of lanes
+// (float_pack.hpp), where a call that is not inlined passes its vectors through memory: g++ must
+// inline them. nvcc keeps its own judgement.
+#if defined(__CUDACC__)
+#define SYMBREAK_MATH_INLINE inline
+#else
+#define SYMBREAK_MATH_INLINE [[gnu::always_inline]] inline
+#endif
+
 SYMBREAK_HD inline std::uint32_t float_bits(float x) {
   std::uint32_t u;
   std::memcpy(&u, &x, sizeof u);
@@ -80,7 +89,7 @@ using FloatPair = Pair<float>;
 // a * b exactly, as hi + lo: the rounded product and its rounding error, which one FMA computes
 // exactly (exact unless the product overflows or underflows).
 template <class Real>
-SYMBREAK_HD inline Pair<Real> exact_product(Real a, Real b) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Pair<Real> exact_product(Real a, Real b) {
   const Real p = a * b;
   return {p, fma_f(a, b, -p)};
 }
@@ -89,7 +98,7 @@ SYMBREAK_HD inline Pair<Real> exact_product(Real a, Real b) {
 // its remainder n.hi - q d.hi computed exactly by one FMA, and the remainder's (tiny) share folded
 // back. One division.
 template <class Real>
-SYMBREAK_HD inline Real divide_pairs(Pair<Real> n, Pair<Real> d) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Real divide_pairs(Pair<Real> n, Pair<Real> d) {
   const Real inverse = 1.0f / d.hi;
   const Real q = n.hi * inverse;
   const Real remainder = fma_f(-q, d.lo, fma_f(-q, d.hi, n.hi) + n.lo);
@@ -98,7 +107,7 @@ SYMBREAK_HD inline Real divide_pairs(Pair<Real> n, Pair<Real> d) {
 
 // 1 + e as a pair, for 0 <= e <= 1 given as a pair (Fast2Sum: |1| >= |e.hi|).
 template <class Real>
-SYMBREAK_HD inline Pair<Real> one_plus(Pair<Real> e) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Pair<Real> one_plus(Pair<Real> e) {
   const Real s = 1.0f + e.hi;
   return {s, ((1.0f - s) + e.hi) + e.lo};
 }
@@ -115,7 +124,7 @@ inline constexpr float kExpInvLn2 = 1.44269504088896341f;
 
 // e^r as a pair (before the scaling by 2^n), from x and fn = n as a float.
 template <class Real>
-SYMBREAK_HD inline Pair<Real> exp_reduced(Real x, Real fn) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Pair<Real> exp_reduced(Real x, Real fn) {
   const Real hi = fma_f(fn, -kExpLn2Hi, x);  // exact: fn kExpLn2Hi has at most 24 bits
   const Real lo = fn * kExpLn2Lo;
   const Real r = hi - lo;
@@ -166,7 +175,7 @@ SYMBREAK_HD inline float exp_f(float x) {
 // small. R(z) = 2z/3 + 2z^2/5 + ... + 2z^5/11 (|s| < 0.172, truncation below 0.05 ulp), by
 // Horner's rule with FMAs.
 template <class Real>
-SYMBREAK_HD inline Real log1p_reduced(Real f) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Real log1p_reduced(Real f) {
   const Real s = f / (2.0f + f);
   const Real z = s * s;
   Real r = 2.0f / 11.0f;
@@ -180,7 +189,7 @@ SYMBREAK_HD inline Real log1p_reduced(Real f) {
 
 // The last step of log1p: k ln 2 + c + log(1 + f), with c the rounding correction of 1 + x.
 template <class Real>
-SYMBREAK_HD inline Real log1p_combine(Real fk, Real c, Real f) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Real log1p_combine(Real fk, Real c, Real f) {
   return fk * kExpLn2Hi + ((fk * kExpLn2Lo + c) + log1p_reduced(f));
 }
 
@@ -221,7 +230,7 @@ SYMBREAK_HD inline float exp2_from_shifter(float s) {
 // formula, not two branches. Subnormal a come out as a exactly. Beyond 9 the pieces are
 // meaningless (callers select 1 there: tanh 9 is within an ulp of 1).
 template <class Real>
-SYMBREAK_HD inline Real tanh_nonnegative(Real a) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE Real tanh_nonnegative(Real a) {
   const Real x = -2.0f * a;  // exact
   const Real shifted = x * kExpInvLn2 + kRoundShifter;
   const Real fn = shifted - kRoundShifter;  // n = round(x / ln 2), |n| <= 26

@@ -260,7 +260,7 @@ SYMBREAK_PACK FloatPack activation_derivative(Activation f, const FloatPack& z,
     case Activation::sigmoid:
       return a * (1.0f - a);
     case Activation::tanh:
-      return 1.0f - a * a;
+      return fma_f(-a, a, 1.0f);
     case Activation::relu:
       return select(z > 0.0f, FloatPack(1.0f), FloatPack(0.0f));
     case Activation::leaky_relu:
