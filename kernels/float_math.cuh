@@ -1,8 +1,8 @@
 // The transcendental functions of training (exp, log1p, tanh, the logistic function), written
 // once for the GPU kernels and the cpu engine alike, from correctly rounded float operations only
-// (+, -, *, / and exact bit manipulation): IEEE 754 defines those bit for bit, so both sides
-// compute identical results, whereas CUDA's expf/tanhf and glibc's differ in the last bits
-// (docs/method.md §13). Accurate to at most 2 ulp over float's range; tests/kernels/
+// (+, -, *, /, fused multiply-add and exact bit manipulation): IEEE 754 defines those bit for bit,
+// so both sides compute identical results, whereas CUDA's expf/tanhf and glibc's differ in the
+// last bits (docs/method.md §13). Accurate to at most 2 ulp over float's range; tests/kernels/
 // test_float_math.cpp measures every function against double references.
 //
 // The build forbids the compilers to contract a * b + c on their own (nvcc -fmad=false, g++
