@@ -101,6 +101,8 @@ struct ThreadActivations {
   Real zo;
 };
 
+// The sums here and in backward() are written FMAs (fma_f: one rounding per term, the same on the
+// GPU and in every lane of the cpu engine, docs/method.md §13), in the same order for every neuron.
 template <int DEPTH, int MAXW, int MAXD, class Real>
 SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job,
                                 const float* x, ThreadActivations<DEPTH, MAXW, Real>& act) {
