@@ -35,7 +35,7 @@ SYMBREAK_HD inline float activation_derivative(Activation f, float z, float a) {
     case Activation::sigmoid:
       return a * (1.0f - a);
     case Activation::tanh:
-      return 1.0f - a * a;
+      return fma_f(-a, a, 1.0f);  // 1 - a^2 with one rounding
     case Activation::relu:
       return z > 0.0f ? 1.0f : 0.0f;
     case Activation::leaky_relu:

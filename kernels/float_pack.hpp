@@ -3,14 +3,17 @@
 // type instantiates it on the host so that every lane runs the same instruction stream
 // (docs/method.md §13.1). Each lane must compute bit for bit what the scalar float code computes:
 // the operators below are the plain IEEE operations lane by lane (the build forbids FMA
-// contraction), and the functions that branch on values in float_math.cuh are written again here
-// with selects, calling the same branch-free pieces in the same order.
-// tests/kernels/test_float_pack.cpp compares every function lane by lane with the scalar one.
+// contraction; fma_f is the one written fused multiply-add), and the functions that branch on
+// values in float_math.cuh are written again here with selects, calling the same branch-free pieces
+// in the same order. tests/kernels/test_float_pack.cpp compares every function lane by lane with
+// the scalar one.
 //
 // A thin wrapper around GCC's <experimental/simd> (not a CUDA header: host code only), so that
 // argument-dependent lookup finds the overloads below from inside the kernel templates. Bit casts
 // and mask conversions use GCC's extensions in stdx::__proposed.
 #pragma once
+
+#include <immintrin.h>
 
 #include <experimental/simd>
 
@@ -134,6 +137,25 @@ SYMBREAK_PACK FloatPack sqrt_f(const FloatPack& x) {
   return FloatPack(FloatSimd([&](auto lane) { return __builtin_sqrtf(x.v[lane]); }));
 }
 
+// a * b + c with one rounding lane by lane, as fma_f for float: one vfmadd at the lane levels with
+// FMA (x86-64-v4, v3), written as the intrinsic because GCC splits a per-lane fmaf generator into
+// 16 scalar FMAs once it sits inside longer code, and stdx::fma leaves an out-of-line helper
+// behind. At the SSE2 level the C library's fmaf per lane (exact, slower).
+SYMBREAK_PACK FloatPack fma_f(const FloatPack& a, const FloatPack& b, const FloatPack& c) {
+#if defined(__AVX512F__)
+  static_assert(sizeof(FloatSimd) == sizeof(__m512));
+  return FloatPack(FloatSimd(_mm512_fmadd_ps(static_cast<__m512>(a.v), static_cast<__m512>(b.v),
+                                             static_cast<__m512>(c.v))));
+#elif defined(__AVX__) && defined(__FMA__)
+  static_assert(sizeof(FloatSimd) == sizeof(__m256));
+  return FloatPack(FloatSimd(_mm256_fmadd_ps(static_cast<__m256>(a.v), static_cast<__m256>(b.v),
+                                             static_cast<__m256>(c.v))));
+#else
+  return FloatPack(
+      FloatSimd([&](auto lane) { return __builtin_fmaf(a.v[lane], b.v[lane], c.v[lane]); }));
+#endif
+}
+
 // 2^n lane by lane, for -126 <= n <= 127 (other lanes get meaningless values that callers discard).
 SYMBREAK_PACK FloatPack exp2_int(const IntSimd& n) {
   return pack_from_bits(stdx::static_simd_cast<BitsSimd>(n + 127) << 23);
@@ -197,16 +219,15 @@ SYMBREAK_PACK FloatPack log1p_f(const FloatPack& x) {
   return select(x != x, x, r);
 }
 
-// float_math.cuh's tanh_f with selects.
+SYMBREAK_PACK FloatPack exp2_from_shifter(const FloatPack& s) {
+  return pack_from_bits((pack_bits(s) + 127u) << 23);
+}
+
+// float_math.cuh's tanh_f with a select: one formula for every lane below 9.
 SYMBREAK_PACK FloatPack tanh_f(const FloatPack& x) {
   const FloatPack a = abs_f(x);
-  const PackMask small = a<0.55f, large = a> 9.0f;
-  // Each branch is computed only when some lane takes it (a NaN lane takes the exp branch).
-  FloatPack t = 1.0f;
-  if (!stdx::all_of(small || large)) t = select(large, t, tanh_from_exp(exp_f(-2.0f * a)));
-  t = select(stdx::__proposed::static_simd_cast<PackMask>((pack_bits(x) >> 31) != 0u), -t, t);
-  if (stdx::any_of(small)) t = select(small, tanh_small(x), t);
-  return select(a < 0.000244140625f, x, t);
+  const FloatPack t = select(a > 9.0f, FloatPack(1.0f), tanh_nonnegative(a));
+  return pack_from_bits(pack_bits(t) | (pack_bits(x) & 0x80000000u));
 }
 
 SYMBREAK_PACK FloatPack logistic_f(const FloatPack& z) {
@@ -239,7 +260,7 @@ SYMBREAK_PACK FloatPack activation_derivative(Activation f, const FloatPack& z,
     case Activation::sigmoid:
       return a * (1.0f - a);
     case Activation::tanh:
-      return 1.0f - a * a;
+      return fma_f(-a, a, 1.0f);
     case Activation::relu:
       return select(z > 0.0f, FloatPack(1.0f), FloatPack(0.0f));
     case Activation::leaky_relu:

@@ -101,6 +101,8 @@ struct ThreadActivations {
   Real zo;
 };
 
+// The sums here and in backward() are written FMAs (fma_f: one rounding per term, the same on the
+// GPU and in every lane of the cpu engine, docs/method.md §13), in the same order for every neuron.
 template <int DEPTH, int MAXW, int MAXD, class Real>
 SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job,
                                 const float* x, ThreadActivations<DEPTH, MAXW, Real>& act) {
@@ -110,7 +112,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
     Real z = p.b1[i];
     SYMBREAK_UNROLL
     for (int j = 0; j < MAXD; ++j) {
-      if (j < d) z += p.w1[i][j] * x[j];
+      if (j < d) z = fma_f(p.w1[i][j], Real(x[j]), z);
     }
     act.z[0][i] = z;
     act.a[0][i] = activate(job.activation, z);
@@ -121,7 +123,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
       Real z = p.b2[k];
       SYMBREAK_UNROLL
       for (int i = 0; i < MAXW; ++i) {
-        if (i < h1) z += p.w2[k][i] * act.a[0][i];
+        if (i < h1) z = fma_f(p.w2[k][i], act.a[0][i], z);
       }
       act.z[1][k] = z;
       act.a[1][k] = activate(job.activation, z);
@@ -130,7 +132,7 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
   Real zo = p.bo;
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
-    if (i < hl) zo += p.wo[i] * act.a[DEPTH - 1][i];
+    if (i < hl) zo = fma_f(p.wo[i], act.a[DEPTH - 1][i], zo);
   }
   act.zo = zo;
 }
@@ -151,7 +153,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
   for (int i = 0; i < MAXW; ++i) {
     delta[i] = 0.0f;
     if (i < hl) {
-      g.wo[i] += dzo * last_a[i];
+      g.wo[i] = fma_f(dzo, last_a[i], g.wo[i]);
       delta[i] = p.wo[i] * dzo * activation_derivative(job.activation, last_z[i], last_a[i]);
     }
   }
@@ -162,7 +164,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
       Real sum = 0.0f;
       SYMBREAK_UNROLL
       for (int k = 0; k < MAXW; ++k) {
-        if (k < hl) sum += p.w2[k][i] * delta[k];
+        if (k < hl) sum = fma_f(p.w2[k][i], delta[k], sum);
       }
       delta1[i] = i < h1 ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i])
                          : Real(0.0f);
@@ -172,7 +174,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
       g.b2[k] += delta[k];
       SYMBREAK_UNROLL
       for (int i = 0; i < MAXW; ++i) {
-        if (i < h1) g.w2[k][i] += delta[k] * act.a[0][i];
+        if (i < h1) g.w2[k][i] = fma_f(delta[k], act.a[0][i], g.w2[k][i]);
       }
     }
     SYMBREAK_UNROLL
@@ -184,7 +186,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
     g.b1[i] += delta[i];
     SYMBREAK_UNROLL
     for (int j = 0; j < MAXD; ++j) {
-      if (j < d) g.w1[i][j] += delta[i] * x[j];
+      if (j < d) g.w1[i][j] = fma_f(delta[i], Real(x[j]), g.w1[i][j]);
     }
   }
 }

@@ -1,7 +1,9 @@
 // Tests the PTX of the fused training kernels (sm_90, built by the symbreak_kernels_ptx target with
 // the kernels' own flags) for what keeps the GPU's arithmetic the cpu engine's (docs/method.md
-// §13): no FMA that the source does not write (it writes none), every float add, subtract and
-// multiply carrying an explicit rounding mode (ptxas may not fuse those), and no double arithmetic.
+// §13): no FMA that the source does not write (fma_f in kernels/float_math.cuh writes each one as
+// inline PTX, so every written FMA sits in an inline asm block and any other is a compiler's),
+// every float add, subtract and multiply carrying an explicit rounding mode (ptxas may not fuse
+// those), and no double arithmetic.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -15,8 +17,10 @@
 
 namespace {
 
-// Instruction counts of one entry function: "fma.rn.f32" -> 12, ...
+// Instruction counts of one entry function: "mul.rn.f32" -> 12, ...; instructions inside inline
+// asm blocks (the source's written FMAs) are counted apart, as "asm fma.rn.f32".
 using Counts = std::map<std::string, long>;
+const std::string kWritten = "asm ";
 
 // Entry name -> its instruction counts. An entry runs from ".entry NAME(" to the next ".entry".
 std::map<std::string, Counts> count_instructions(const std::string& ptx) {
@@ -26,21 +30,32 @@ std::map<std::string, Counts> count_instructions(const std::string& ptx) {
   std::istringstream in(ptx);
   std::string line, current;
   std::smatch m;
+  bool in_asm = false;
   while (std::getline(in, line)) {
-    if (std::regex_search(line, m, entry)) {
+    if (line.find("// begin inline asm") != std::string::npos) {
+      in_asm = true;
+    } else if (line.find("// end inline asm") != std::string::npos) {
+      in_asm = false;
+    } else if (std::regex_search(line, m, entry)) {
       current = m[1];
       out[current];
     } else if (!current.empty() && std::regex_search(line, m, instruction)) {
-      ++out[current][m[1]];
+      ++out[current][(in_asm ? kWritten : "") + m[1].str()];
     }
   }
   return out;
 }
 
-// Problems of one entry: FMAs, contractible float arithmetic, double arithmetic.
+// Problems of one entry: FMAs the source did not write (outside inline asm), written ones that are
+// not the IEEE fma.rn.f32, contractible float arithmetic, double arithmetic.
 std::vector<std::string> arithmetic_problems(const std::string& name, const Counts& counts) {
   std::vector<std::string> problems;
   for (const auto& [op, n] : counts) {
+    if (op.rfind(kWritten, 0) == 0) {
+      if (op != kWritten + "fma.rn.f32")
+        problems.push_back(name + ": " + std::to_string(n) + " x " + op);
+      continue;
+    }
     const bool fma = op.rfind("fma.", 0) == 0 || op.rfind("mad.", 0) == 0;
     const bool f32 = op.size() > 4 && op.compare(op.size() - 4, 4, ".f32") == 0;
     const bool contractible = (op == "mul.f32" || op == "add.f32" || op == "sub.f32");
@@ -52,18 +67,28 @@ std::vector<std::string> arithmetic_problems(const std::string& name, const Coun
   return problems;
 }
 
-TEST(KernelPtx, TheCheckFindsFmasContractibleAndDoubleArithmetic) {
+TEST(KernelPtx, TheCheckFindsUnwrittenFmasContractibleAndDoubleArithmetic) {
   const std::string sample =
       ".visible .entry _Z1kv(\n"
       "\tmul.rn.f32 \t%f1, %f2, %f3;\n"
       "\tfma.rn.f32 \t%f4, %f1, %f2, %f3;\n"
+      "\t// begin inline asm\n"
+      "\tfma.rn.f32 %f6, %f1, %f2, %f3;\n"
+      "\t// end inline asm\n"
+      "\t// begin inline asm\n"
+      "\tfma.rz.f32 %f7, %f1, %f2, %f3;\n"
+      "\t// end inline asm\n"
       "\t@%p1 add.f32 \t%f5, %f1, %f2;\n"
       "\tadd.rn.f64 \t%fd1, %fd2, %fd3;\n"
       "\tret;\n";
   const std::map<std::string, Counts> counts = count_instructions(sample);
   ASSERT_EQ(counts.size(), 1u);
-  EXPECT_EQ(counts.at("_Z1kv").at("mul.rn.f32"), 1);
-  EXPECT_EQ(arithmetic_problems("_Z1kv", counts.at("_Z1kv")).size(), 3u);
+  const Counts& k = counts.at("_Z1kv");
+  EXPECT_EQ(k.at("mul.rn.f32"), 1);
+  EXPECT_EQ(k.at("fma.rn.f32"), 1);      // the compiler's
+  EXPECT_EQ(k.at("asm fma.rn.f32"), 1);  // written
+  // The unwritten fma, the written one with another rounding, add.f32 and the f64 add.
+  EXPECT_EQ(arithmetic_problems("_Z1kv", k).size(), 4u);
 }
 
 #if defined(SYMBREAK_PTX_DIR)
@@ -88,6 +113,9 @@ TEST(KernelPtx, FusedKernelsComputeOnlyTheWrittenFloatArithmetic) {
       for (const std::string& problem : arithmetic_problems(name, counts))
         ADD_FAILURE() << file << ": " << problem;
       EXPECT_GT(counts.count("mul.rn.f32"), 0u) << name << ": no float arithmetic found at all";
+      // The transcendental functions write FMAs (kernels/float_math.cuh); every entry trains
+      // with them, so each must show them as written.
+      EXPECT_GT(counts.count(kWritten + "fma.rn.f32"), 0u) << name << ": no written FMA found";
     }
   }
   EXPECT_EQ(entries, static_cast<int>(symbreak::kThreadBuckets.size()) + 4)
