@@ -61,6 +61,33 @@ struct ThreadParams {
     zip([](Real& p) { p = 0.0f; });
   }
 
+  // zip for the parameters inside the network's real shape only: the entries beyond it are zero
+  // and stay zero, so the update (Adam's square root and division per parameter) skips them.
+  template <class F, class... Others>
+  SYMBREAK_HD void zip_within(const NetworkShape& s, F f, Others&... others) {
+    const int h1 = s.units(1), hl = s.units(DEPTH), d = s.inputs;
+    SYMBREAK_UNROLL
+    for (int i = 0; i < MAXW; ++i) {
+      SYMBREAK_UNROLL
+      for (int j = 0; j < MAXD; ++j) {
+        if (i < h1 && j < d) f(w1[i][j], others.w1[i][j]...);
+      }
+      if (i < h1) f(b1[i], others.b1[i]...);
+      if (i < hl) f(wo[i], others.wo[i]...);
+    }
+    if constexpr (DEPTH == 2) {
+      SYMBREAK_UNROLL
+      for (int k = 0; k < MAXW; ++k) {
+        SYMBREAK_UNROLL
+        for (int i = 0; i < MAXW; ++i) {
+          if (k < hl && i < h1) f(w2[k][i], others.w2[k][i]...);
+        }
+        if (k < hl) f(b2[k], others.b2[k]...);
+      }
+    }
+    f(bo, others.bo...);
+  }
+
   // Copies between registers and the flat layout; entries beyond the real shape are zero.
   template <bool kStore, class Ptr>
   SYMBREAK_HD void transfer(const NetworkShape& s, Ptr flat) {

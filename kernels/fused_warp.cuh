@@ -61,6 +61,31 @@ struct WarpParams {
     zip([](Real& p) { p = 0.0f; });
   }
 
+  // zip for the parameters inside the network's real shape only: the entries beyond it (columns
+  // past the inputs, lanes past the width) are zero and stay zero, so the update skips them.
+  template <class F, class... Others>
+  SYMBREAK_HD void zip_within(const NetworkShape& s, F f, Others&... others) {
+    const int h1 = s.units(1), hl = s.units(DEPTH), d = s.inputs;
+    SYMBREAK_UNROLL
+    for (int l = 0; l < L; ++l) {
+      const int i = Warp::lane(l);
+      SYMBREAK_UNROLL
+      for (int j = 0; j < kWarpMaxInputs; ++j) {
+        if (i < h1 && j < d) f(w1[l][j], others.w1[l][j]...);
+      }
+      if (i < h1) f(b1[l], others.b1[l]...);
+      if (i < hl) f(wo[l], others.wo[l]...);
+      if constexpr (DEPTH == 2) {
+        SYMBREAK_UNROLL
+        for (int k = 0; k < kWarpMaxWidth; ++k) {
+          if (i < hl && k < h1) f(w2[l][k], others.w2[l][k]...);
+        }
+        if (i < hl) f(b2[l], others.b2[l]...);
+      }
+    }
+    f(bo, others.bo...);
+  }
+
   // Copies between lanes and the flat layout; entries beyond the real shape are zero. Only lane 0
   // stores the output bias, which every lane holds.
   template <bool kStore, class Ptr>

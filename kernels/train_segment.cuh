@@ -5,7 +5,7 @@
 // (layered_train.cuh): the per-thread kernel computes the layered kernels' bits, and the
 // optimiser's state carries over between kernels from one segment to the next. The network
 // representation supplies forward(), backward() and evaluate() overloads, found by
-// argument-dependent lookup.
+// argument-dependent lookup, and the members set_zero() and zip_within().
 #pragma once
 
 #include "host_device.cuh"
@@ -42,11 +42,14 @@ SYMBREAK_HD inline void train_segment(const TrainJob& job, EpochSegment segment,
         backward(p, job, x, job.y[s], act, g);
       }
       // Update number epoch * updates + first / batch since training began: Adam's t - 1.
-      // Gradient noise and dropout train with the layered kernels (kernel_choice.cuh).
-      const UpdateScalars k = update_scalars(job, count, epoch * updates + first / job.batch);
-      p.zip([&](Real& pk, Real& s1k, Real& s2k,
-                Real& gk) { optimizer_step<RULE>(pk, s1k, s2k, gk, Real(0.0f), k); },
-            s1, s2, g);
+      UpdateScalars k = update_scalars(job, count, epoch * updates + first / job.batch);
+      // Gradient noise and dropout train with the layered kernels (fused_kernels_train); saying so
+      // here also keeps the test of σ, a double, out of the loop over the parameters.
+      k.noisy = false;
+      const auto step = [&](Real& pk, Real& s1k, Real& s2k, Real& gk) {
+        optimizer_step<RULE>(pk, s1k, s2k, gk, Real(0.0f), k);
+      };
+      p.zip_within(job.shape, step, s1, s2, g);
     }
     if (full_batch) note_solved(state, correct, n, epoch);
   }
