@@ -38,14 +38,39 @@ void store_states(const PackState& state, TrainState* states, int lanes) {
   }
 }
 
-// Moves lane-by-lane between a scalar network of type Scalar (which knows the flat layout) and
-// its pack twin Pack, then trains the pack. Scalar and Pack are the same template on float and on
-// FloatPack, so zip walks both in the same order. state1 / state2: the optimiser's state, moved
-// only where RULE keeps it (state_arrays).
+// Moves the flat vectors of networks 0 ... lanes-1 (network i at flat + i * P) into the lanes of
+// `pack` through `scalar`, its float twin, which knows the flat layout: Scalar and Pack are the
+// same template on float and on FloatPack, so zip walks both in the same order. Spare lanes get the
+// first network. Flattened: the scalar network's float code is inlined here, never emitted as a
+// symbol the program's other objects could share (tests/scripts/test_lane_symbols.sh).
+template <class Scalar, class Pack>
+[[gnu::flatten]] void load_lanes(Scalar& scalar, Pack& pack, const NetworkShape& shape,
+                                 const float* flat, int lanes) {
+  const std::int64_t count = shape.parameter_count();
+  for (int lane = 0; lane < kPackLanes; ++lane) {
+    const int source = std::min(lane, lanes - 1);
+    scalar.template transfer<false>(shape, flat + source * count);
+    pack.zip([&](FloatPack& pk, float& x) { pk.set(lane, x); }, scalar);
+  }
+}
+
+// The way back: lanes 0 ... lanes-1 of `pack` into the flat vectors of networks 0 ... lanes-1.
+template <class Scalar, class Pack>
+[[gnu::flatten]] void store_lanes(Scalar& scalar, Pack& pack, const NetworkShape& shape,
+                                  float* flat, int lanes) {
+  const std::int64_t count = shape.parameter_count();
+  for (int lane = 0; lane < lanes; ++lane) {
+    scalar.zip([&](float& x, FloatPack& pk) { x = pk[lane]; }, pack);
+    scalar.template transfer<true>(shape, flat + lane * count);
+  }
+}
+
+// Trains `lanes` networks as one pack: parameters, the optimiser's state (state1 / state2, moved
+// only where RULE keeps it: state_arrays) and TrainStates go into the lanes, train_segment runs on
+// the pack, and everything comes back.
 template <class Scalar, class Pack, class Activations, UpdateRule RULE>
 void train_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params, float* state1,
                 float* state2, TrainState* states) {
-  const std::int64_t count = job.shape.parameter_count();
   constexpr int kStates = state_arrays(RULE);
   // Per-warp networks are large (32 lanes of packs); keep them off the thread's stack.
   struct Work {
@@ -54,27 +79,15 @@ void train_pack(const TrainJob& job, EpochSegment segment, int lanes, float* par
     Scalar scalar;
   };
   const auto w = std::make_unique<Work>();
-  const auto load = [&](Pack& pack, float* flat) {
-    for (int lane = 0; lane < kPackLanes; ++lane) {
-      const int source = std::min(lane, lanes - 1);
-      w->scalar.template transfer<false>(job.shape, flat + source * count);
-      pack.zip([&](FloatPack& pk, float& x) { pk.set(lane, x); }, w->scalar);
-    }
-  };
-  const auto store = [&](Pack& pack, float* flat) {
-    for (int lane = 0; lane < lanes; ++lane) {
-      w->scalar.zip([&](float& x, FloatPack& pk) { x = pk[lane]; }, pack);
-      w->scalar.template transfer<true>(job.shape, flat + lane * count);
-    }
-  };
-  load(w->p, params);
-  if constexpr (kStates >= 1) load(w->s1, state1);
-  if constexpr (kStates >= 2) load(w->s2, state2);
+  const NetworkShape& shape = job.shape;
+  load_lanes(w->scalar, w->p, shape, params, lanes);
+  if constexpr (kStates >= 1) load_lanes(w->scalar, w->s1, shape, state1, lanes);
+  if constexpr (kStates >= 2) load_lanes(w->scalar, w->s2, shape, state2, lanes);
   PackState state = load_states(states, lanes);
   train_segment<RULE>(job, segment, w->p, w->g, w->s1, w->s2, w->act, state);
-  store(w->p, params);
-  if constexpr (kStates >= 1) store(w->s1, state1);
-  if constexpr (kStates >= 2) store(w->s2, state2);
+  store_lanes(w->scalar, w->p, shape, params, lanes);
+  if constexpr (kStates >= 1) store_lanes(w->scalar, w->s1, shape, state1, lanes);
+  if constexpr (kStates >= 2) store_lanes(w->scalar, w->s2, shape, state2, lanes);
   store_states(state, states, lanes);
 }
 
