@@ -386,8 +386,8 @@ class GpuTrainer {
         launch_fused_thread(bucket_, nets_.view(), list_.data(), count, segment, nullptr);
         break;
       case Kernel::fused_warp:
-        launch_fused_warp(nets_.job().shape.depth, false, nets_.view(), list_.data(), count,
-                          segment, nullptr);
+        launch_fused_warp(nets_.job().shape.depth, update_rule(nets_.job()), nets_.view(),
+                          list_.data(), count, segment, nullptr);
         break;
       case Kernel::layered:
         launch_layered(batch_, segment, nullptr, nullptr);

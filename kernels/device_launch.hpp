@@ -10,6 +10,7 @@
 #include "init_scheme.cuh"
 #include "layered_batch.cuh"
 #include "metrics.cuh"
+#include "optimizer_step.cuh"
 #include "train_job.cuh"
 
 struct cublasContext;
@@ -17,16 +18,17 @@ struct cublasContext;
 namespace symbreak {
 
 // The networks of a chunk on the device. Network k belongs to job network_job[k] and its
-// parameters (and velocity, initial copy) start at offset[k] of the flat arrays.
+// parameters (and optimiser state, initial copy) start at offset[k] of the flat arrays.
 struct DeviceNetworks {
   const TrainJob* jobs = nullptr;     // [job], x / y pointing at device memory
   const int* network_job = nullptr;   // [network]
   const long long* offset = nullptr;  // [network]
   float* params = nullptr;            // [parameter_total]
-  float* velocity = nullptr;          // [parameter_total]
+  float* velocity = nullptr;          // [parameter_total]: velocity, square average, Adam's m
   float* initial = nullptr;           // [parameter_total]
   TrainState* states = nullptr;       // [network]
   int count = 0;
+  float* moment2 = nullptr;  // [parameter_total], Adam's second moment; only when a job uses Adam
 };
 
 // Per-thread fused training of the networks listed in `slots` ([slot_count], -1 = padding), all
@@ -36,8 +38,8 @@ void launch_fused_thread(int bucket, const DeviceNetworks& nets, const int* slot
                          EpochSegment segment, cudaStream_t stream);
 
 // Per-warp fused training: one warp per network of `networks` ([count]), all of one depth and
-// momentum setting.
-void launch_fused_warp(int depth, bool momentum, const DeviceNetworks& nets, const int* networks,
+// update rule (update_rule of their jobs).
+void launch_fused_warp(int depth, UpdateRule rule, const DeviceNetworks& nets, const int* networks,
                        int count, EpochSegment segment, cudaStream_t stream);
 
 // Layered training of one configuration's networks (layered_batch.cuh), with the custom dense

@@ -7,7 +7,7 @@
 
 namespace symbreak {
 
-template <int DEPTH, int MAXW, int MAXD, bool MOMENTUM>
+template <int DEPTH, int MAXW, int MAXD, UpdateRule RULE>
 __global__ void kernel_fused_thread(DeviceNetworks nets, const int* slots, int slot_count,
                                     EpochSegment segment) {
   const long long slot = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -16,8 +16,10 @@ __global__ void kernel_fused_thread(DeviceNetworks nets, const int* slots, int s
   if (k < 0) return;  // padding at the end of a job's last warp
   const TrainJob job = nets.jobs[nets.network_job[k]];
   TrainState state = nets.states[k];
-  fused_thread_train<DEPTH, MAXW, MAXD, MOMENTUM>(job, segment, nets.params + nets.offset[k],
-                                                  nets.velocity + nets.offset[k], state);
+  const long long offset = nets.offset[k];
+  float* const moment2 = nets.moment2 == nullptr ? nullptr : nets.moment2 + offset;
+  fused_thread_train<DEPTH, MAXW, MAXD, RULE>(job, segment, nets.params + offset,
+                                              nets.velocity + offset, moment2, state);
   nets.states[k] = state;
 }
 
@@ -26,8 +28,8 @@ void launch_fused_thread(int bucket, const DeviceNetworks& nets, const int* slot
   if (slot_count == 0) return;
   constexpr int kBlock = 128;
   const int blocks = (slot_count + kBlock - 1) / kBlock;
-  dispatch_thread_bucket(bucket, [&]<int D, int W, int I, bool M>() {
-    kernel_fused_thread<D, W, I, M>
+  dispatch_thread_bucket(bucket, [&]<int D, int W, int I, UpdateRule R>() {
+    kernel_fused_thread<D, W, I, R>
         <<<blocks, kBlock, 0, stream>>>(nets, slots, slot_count, segment);
   });
   CUDA_CHECK(cudaGetLastError());

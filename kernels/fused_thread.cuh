@@ -1,6 +1,7 @@
-// Fused training, one network per GPU thread: parameters, gradients, momentum and activations
-// live in registers for a whole segment of epochs. The same function trains one network on the
-// host for the `cpu` engine, so CI executes exactly what the kernel executes.
+// Fused training, one network per GPU thread: parameters, gradients, the optimiser's state
+// (velocity, square average or Adam's two moments) and activations live in registers for a whole
+// segment of epochs. The same function trains one network on the host for the `cpu` engine, so CI
+// executes exactly what the kernel executes.
 //
 // Shapes are compile-time buckets: DEPTH hidden layers (1 or 2), at most MAXW neurons per layer and
 // MAXD inputs; the real widths (H_1, and H_2 of depth 2, which may differ: 10x5) and input count
@@ -8,7 +9,9 @@
 // sequence of operations, so neurons that start identical stay bit-for-bit identical, as exact
 // arithmetic demands.
 //
-// Arrays: params / velocity point at one network's flat vector (layout of network_shape.cuh).
+// Arrays: params, state1 and state2 point at one network's flat vectors (layout of
+// network_shape.cuh): its parameters, and the optimiser state the layered kernels keep in
+// LayeredBatch::velocity and LayeredBatch::moment2, so segments may change kernels freely.
 //
 // Real is float on the GPU; the cpu engine instantiates the same code with a pack of floats, one
 // network per lane (float_pack.hpp, host/engines/cpu_lanes.cpp). Branches here depend only on the
@@ -56,6 +59,33 @@ struct ThreadParams {
 
   SYMBREAK_HD void set_zero() {
     zip([](Real& p) { p = 0.0f; });
+  }
+
+  // zip for the parameters inside the network's real shape only: the entries beyond it are zero
+  // and stay zero, so the update (Adam's square root and division per parameter) skips them.
+  template <class F, class... Others>
+  SYMBREAK_HD void zip_within(const NetworkShape& s, F f, Others&... others) {
+    const int h1 = s.units(1), hl = s.units(DEPTH), d = s.inputs;
+    SYMBREAK_UNROLL
+    for (int i = 0; i < MAXW; ++i) {
+      SYMBREAK_UNROLL
+      for (int j = 0; j < MAXD; ++j) {
+        if (i < h1 && j < d) f(w1[i][j], others.w1[i][j]...);
+      }
+      if (i < h1) f(b1[i], others.b1[i]...);
+      if (i < hl) f(wo[i], others.wo[i]...);
+    }
+    if constexpr (DEPTH == 2) {
+      SYMBREAK_UNROLL
+      for (int k = 0; k < MAXW; ++k) {
+        SYMBREAK_UNROLL
+        for (int i = 0; i < MAXW; ++i) {
+          if (k < hl && i < h1) f(w2[k][i], others.w2[k][i]...);
+        }
+        if (k < hl) f(b2[k], others.b2[k]...);
+      }
+    }
+    f(bo, others.bo...);
   }
 
   // Copies between registers and the flat layout; entries beyond the real shape are zero.
@@ -198,19 +228,23 @@ SYMBREAK_HD inline typename LaneTypes<Real>::State evaluate(
   return evaluate_samples(p, job, act);
 }
 
-// One segment of training for one network; see EpochSegment. `velocity` is read and written only
-// with MOMENTUM.
-template <int DEPTH, int MAXW, int MAXD, bool MOMENTUM>
+// One segment of training for one network; see EpochSegment. state1 (velocity, RMSprop's square
+// average, Adam's first moment) and state2 (Adam's second moment) are read and written only when
+// RULE keeps them (state_arrays).
+template <int DEPTH, int MAXW, int MAXD, UpdateRule RULE>
 SYMBREAK_HD inline void fused_thread_train(const TrainJob& job, EpochSegment segment, float* params,
-                                           float* velocity, TrainState& state) {
+                                           float* state1, float* state2, TrainState& state) {
   using Params = ThreadParams<DEPTH, MAXW, MAXD>;
-  Params p, g, v;
+  constexpr int kStates = state_arrays(RULE);
+  Params p, g, s1, s2;
   p.template transfer<false>(job.shape, params);
-  if constexpr (MOMENTUM) v.template transfer<false>(job.shape, velocity);
+  if constexpr (kStates >= 1) s1.template transfer<false>(job.shape, state1);
+  if constexpr (kStates >= 2) s2.template transfer<false>(job.shape, state2);
   ThreadActivations<DEPTH, MAXW> act;
-  train_segment<MOMENTUM>(job, segment, p, g, v, act, state);
+  train_segment<RULE>(job, segment, p, g, s1, s2, act, state);
   p.template transfer<true>(job.shape, params);
-  if constexpr (MOMENTUM) v.template transfer<true>(job.shape, velocity);
+  if constexpr (kStates >= 1) s1.template transfer<true>(job.shape, state1);
+  if constexpr (kStates >= 2) s2.template transfer<true>(job.shape, state2);
 }
 
 }  // namespace symbreak

@@ -1,8 +1,9 @@
 // Fused training, one network per warp, one lane per neuron (widths up to 32, depth 1 or 2):
-// each lane keeps its neuron's incoming row, bias, outgoing weight, their gradients and momentum
-// in registers for a whole segment of epochs. Cross-lane work is a warp sum or a broadcast
-// (warp_lanes.cuh). With Warp = HostWarp the same function trains the network on the host for the
-// `cpu` engine; with DeviceWarp it is the body of the kernel.
+// each lane keeps its neuron's incoming row, bias, outgoing weight, their gradients and the
+// optimiser's state for them (velocity, square average or Adam's two moments) in registers for a
+// whole segment of epochs. Cross-lane work is a warp sum or a broadcast (warp_lanes.cuh). With
+// Warp = HostWarp the same function trains the network on the host for the `cpu` engine; with
+// DeviceWarp it is the body of the kernel.
 //
 // Every neuron of a layer runs the same sequence of operations; sums over the neurons of the
 // layer below use the same butterfly tree for every neuron, so symmetric neurons stay identical.
@@ -58,6 +59,31 @@ struct WarpParams {
 
   SYMBREAK_HD void set_zero() {
     zip([](Real& p) { p = 0.0f; });
+  }
+
+  // zip for the parameters inside the network's real shape only: the entries beyond it (columns
+  // past the inputs, lanes past the width) are zero and stay zero, so the update skips them.
+  template <class F, class... Others>
+  SYMBREAK_HD void zip_within(const NetworkShape& s, F f, Others&... others) {
+    const int h1 = s.units(1), hl = s.units(DEPTH), d = s.inputs;
+    SYMBREAK_UNROLL
+    for (int l = 0; l < L; ++l) {
+      const int i = Warp::lane(l);
+      SYMBREAK_UNROLL
+      for (int j = 0; j < kWarpMaxInputs; ++j) {
+        if (i < h1 && j < d) f(w1[l][j], others.w1[l][j]...);
+      }
+      if (i < h1) f(b1[l], others.b1[l]...);
+      if (i < hl) f(wo[l], others.wo[l]...);
+      if constexpr (DEPTH == 2) {
+        SYMBREAK_UNROLL
+        for (int k = 0; k < kWarpMaxWidth; ++k) {
+          if (i < hl && k < h1) f(w2[l][k], others.w2[l][k]...);
+        }
+        if (i < hl) f(b2[l], others.b2[l]...);
+      }
+    }
+    f(bo, others.bo...);
   }
 
   // Copies between lanes and the flat layout; entries beyond the real shape are zero. Only lane 0
@@ -214,17 +240,21 @@ SYMBREAK_HD inline typename LaneTypes<Real>::State evaluate(
 }
 
 // One segment of training for one network (see EpochSegment). Every lane returns the same state.
-template <class Warp, int DEPTH, bool MOMENTUM>
+// params, state1 and state2 as for fused_thread_train (fused_thread.cuh).
+template <class Warp, int DEPTH, UpdateRule RULE>
 SYMBREAK_HD inline void fused_warp_train(const TrainJob& job, EpochSegment segment, float* params,
-                                         float* velocity, TrainState& state) {
+                                         float* state1, float* state2, TrainState& state) {
   using Params = WarpParams<Warp, DEPTH>;
-  Params p, g, v;
+  constexpr int kStates = state_arrays(RULE);
+  Params p, g, s1, s2;
   p.template transfer<false>(job.shape, params);
-  if constexpr (MOMENTUM) v.template transfer<false>(job.shape, velocity);
+  if constexpr (kStates >= 1) s1.template transfer<false>(job.shape, state1);
+  if constexpr (kStates >= 2) s2.template transfer<false>(job.shape, state2);
   WarpActivations<Warp, DEPTH> act;
-  train_segment<MOMENTUM>(job, segment, p, g, v, act, state);
+  train_segment<RULE>(job, segment, p, g, s1, s2, act, state);
   p.template transfer<true>(job.shape, params);
-  if constexpr (MOMENTUM) v.template transfer<true>(job.shape, velocity);
+  if constexpr (kStates >= 1) s1.template transfer<true>(job.shape, state1);
+  if constexpr (kStates >= 2) s2.template transfer<true>(job.shape, state2);
 }
 
 }  // namespace symbreak

@@ -1,7 +1,11 @@
-// The epoch loop shared by the fused kernels (per thread and per warp): plain gradient descent with
-// optional classical momentum (docs/method.md §4), epoch_solved tracking (docs/method.md §6) and
-// the evaluation after the segment. The network representation supplies forward(), backward() and
-// evaluate() overloads, found by argument-dependent lookup.
+// The epoch loop shared by the fused kernels (per thread and per warp): gradient descent with the
+// update rule RULE (SGD, momentum, Adam, RMSprop) and weight decay (docs/method.md §4, §4.1),
+// epoch_solved tracking (docs/method.md §6) and the evaluation after the segment. Each update is
+// optimizer_step with update_scalars, numbered as the layered kernels number it
+// (layered_train.cuh): the per-thread kernel computes the layered kernels' bits, and the
+// optimiser's state carries over between kernels from one segment to the next. The network
+// representation supplies forward(), backward() and evaluate() overloads, found by
+// argument-dependent lookup, and the members set_zero() and zip_within().
 #pragma once
 
 #include "host_device.cuh"
@@ -10,15 +14,17 @@
 
 namespace symbreak {
 
-// p: parameters, g: gradient scratch, v: velocity (used only with MOMENTUM); all of type Params.
-// Params::Real is float, or a pack of floats with one network per lane (then State and the counts
-// are per lane too, LaneTypes).
-template <bool MOMENTUM, class Params, class Activations, class State>
+// p: parameters, g: gradient scratch, s1 and s2: the optimiser's state (optimizer_step's s1, s2;
+// used as state_arrays(RULE) says); all of type Params. Params::Real is float, or a pack of floats
+// with one network per lane (then State and the counts are per lane too, LaneTypes).
+template <UpdateRule RULE, class Params, class Activations, class State>
 SYMBREAK_HD inline void train_segment(const TrainJob& job, EpochSegment segment, Params& p,
-                                      Params& g, Params& v, Activations& act, State& state) {
+                                      Params& g, Params& s1, Params& s2, Activations& act,
+                                      State& state) {
   using Real = typename Params::Real;
   const int n = job.samples, d = job.shape.inputs;
   const bool full_batch = job.batch >= n;
+  const long long updates = updates_per_epoch(job);
   for (int epoch = segment.first_epoch; epoch < segment.last_epoch; ++epoch) {
     if (!full_batch && any_unsolved(state)) {
       // Minibatches move the parameters within an epoch, so check them before it starts.
@@ -35,19 +41,15 @@ SYMBREAK_HD inline void train_segment(const TrainJob& job, EpochSegment segment,
         correct += correct_count(act.zo, job.y[s]);
         backward(p, job, x, job.y[s], act, g);
       }
-      // Plain SGD with or without momentum: the other options of docs/method.md §4.1 train with
-      // the layered kernels (kernel_choice.cuh), so decay and noise stay off here.
-      UpdateScalars k;
-      k.inv_count = 1.0f / static_cast<float>(count);
-      k.lr = job.lr;
-      k.momentum = job.momentum;
-      constexpr UpdateRule kRule = MOMENTUM ? UpdateRule::momentum : UpdateRule::sgd;
-      p.zip(
-          [&](Real& pk, Real& vk, Real& gk) {
-            Real unused = 0.0f;
-            optimizer_step<kRule>(pk, vk, unused, gk, Real(0.0f), k);
-          },
-          v, g);
+      // Update number epoch * updates + first / batch since training began: Adam's t - 1.
+      UpdateScalars k = update_scalars(job, count, epoch * updates + first / job.batch);
+      // Gradient noise and dropout train with the layered kernels (fused_kernels_train); saying so
+      // here also keeps the test of σ, a double, out of the loop over the parameters.
+      k.noisy = false;
+      const auto step = [&](Real& pk, Real& s1k, Real& s2k, Real& gk) {
+        optimizer_step<RULE>(pk, s1k, s2k, gk, Real(0.0f), k);
+      };
+      p.zip_within(job.shape, step, s1, s2, g);
     }
     if (full_batch) note_solved(state, correct, n, epoch);
   }

@@ -8,8 +8,8 @@ Method. The fused kernels read the activation, loss, width, inputs and sample co
 their compiled code holds every activation's and loss's branch and the masks of the whole bucket;
 which of them one network-epoch executes is not visible in the code alone. We therefore compile
 scripts/gpu-static-probe.cu: two probe kernels that call the kernels' own training functions —
-fused_thread_train<1, 8, 2, false> (what kernel_fused_thread<1, 8, 2, false> runs for the standard
-workload) and fused_warp_train<DeviceWarp, 1, false> (kernel_fused_warp<1, false>) — with the
+fused_thread_train<1, 8, 2, sgd> (what kernel_fused_thread<1, 8, 2, sgd> runs for the standard
+workload) and fused_warp_train<DeviceWarp, 1, sgd> (kernel_fused_warp<1, sgd>) — with the
 standard workload's job (xor, depth 1, width 8, tanh, bce, full batch, lr 0.5) known to the
 compiler, so the switches and masks fold away. Data, parameters and the epoch count stay runtime
 values, so the epoch loop and the sample loop remain real loops. The script compiles it to PTX for
@@ -81,10 +81,10 @@ PROBES = {
     "per warp": "probe_fused_warp",
 }
 REAL_KERNELS = {
-    "per thread": ("kernels/fused_thread.cu", "kernel_fused_threadILi1ELi8ELi2ELb0E",
-                   "kernel_fused_thread<1,8,2,false>"),
-    "per warp": ("kernels/fused_warp.cu", "kernel_fused_warpILi1ELb0E",
-                 "kernel_fused_warp<1,false>"),
+    "per thread": ("kernels/fused_thread.cu", "kernel_fused_threadILi1ELi8ELi2ELNS_10UpdateRuleE0E",
+                   "kernel_fused_thread<1,8,2,sgd>"),
+    "per warp": ("kernels/fused_warp.cu", "kernel_fused_warpILi1ELNS_10UpdateRuleE0E",
+                 "kernel_fused_warp<1,sgd>"),
 }
 
 ALWAYS_SHOWN = ("mufu", "branch", "ld.global", "st.global", "ld.local", "st.local")

@@ -32,15 +32,15 @@ bool lanes_run_here() {
 }
 
 // Trains one network with the per-warp function on the host (HostWarp holds all 32 lanes).
-void train_warp(const TrainJob& job, EpochSegment segment, float* p, float* v, TrainState& st) {
-  const bool momentum = job.momentum != 0.0f;
-  if (job.shape.depth == 1) {
-    momentum ? fused_warp_train<HostWarp, 1, true>(job, segment, p, v, st)
-             : fused_warp_train<HostWarp, 1, false>(job, segment, p, v, st);
-  } else {
-    momentum ? fused_warp_train<HostWarp, 2, true>(job, segment, p, v, st)
-             : fused_warp_train<HostWarp, 2, false>(job, segment, p, v, st);
-  }
+void train_warp(const TrainJob& job, EpochSegment segment, float* p, float* s1, float* s2,
+                TrainState& st) {
+  with_update_rule(update_rule(job), [&]<UpdateRule R>() {
+    if (job.shape.depth == 1) {
+      fused_warp_train<HostWarp, 1, R>(job, segment, p, s1, s2, st);
+    } else if constexpr (warp_kernel_trains(2, R)) {  // the variants the GPU has
+      fused_warp_train<HostWarp, 2, R>(job, segment, p, s1, s2, st);
+    }
+  });
 }
 
 // Trains one network with the layered element operations, as a batch of one network.
@@ -166,21 +166,32 @@ void train_network_on_host(const TrainJob& job, KernelChoice choice, EpochSegmen
                            float* params, float* velocity, TrainState& state, float* moment2,
                            std::uint32_t replicate) {
   if (choice.kind != KernelKind::layered && !fused_kernels_train(job)) {
-    throw std::invalid_argument("train_network_on_host: the fused kernels train plain SGD only");
+    throw std::invalid_argument(
+        "train_network_on_host: dropout and gradient noise train with the layered kernels only");
+  }
+  if (choice.kind == KernelKind::fused_warp &&
+      !warp_kernel_trains(job.shape.depth, update_rule(job))) {
+    throw std::invalid_argument(
+        "train_network_on_host: no per-warp kernel for this depth and rule");
+  }
+  if (job.optimizer == Optimizer::adam && moment2 == nullptr) {
+    throw std::invalid_argument("train_network_on_host: Adam needs the second moment's array");
   }
   switch (choice.kind) {
     case KernelKind::fused_thread:
-      dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
-        fused_thread_train<D, W, I, M>(job, segment, params, velocity, state);
+      if (choice.bucket < 0 || choice.bucket >= static_cast<int>(kThreadBuckets.size()) ||
+          kThreadBuckets[choice.bucket].rule != update_rule(job)) {
+        throw std::invalid_argument(
+            "train_network_on_host: no thread bucket of that index for the job's update rule");
+      }
+      dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, UpdateRule R>() {
+        fused_thread_train<D, W, I, R>(job, segment, params, velocity, moment2, state);
       });
       break;
     case KernelKind::fused_warp:
-      train_warp(job, segment, params, velocity, state);
+      train_warp(job, segment, params, velocity, moment2, state);
       break;
     case KernelKind::layered:
-      if (job.optimizer == Optimizer::adam && moment2 == nullptr) {
-        throw std::invalid_argument("train_network_on_host: Adam needs the second moment's array");
-      }
       train_layered(job, segment, params, velocity, moment2, replicate, state);
       break;
   }

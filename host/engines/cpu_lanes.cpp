@@ -38,48 +38,69 @@ void store_states(const PackState& state, TrainState* states, int lanes) {
   }
 }
 
-// Moves lane-by-lane between a scalar network of type Scalar (which knows the flat layout) and
-// its pack twin Pack, then trains the pack. Scalar and Pack are the same template on float and on
-// FloatPack, so zip walks both in the same order.
-template <class Scalar, class Pack, class Activations, bool MOMENTUM>
-void train_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params,
-                float* velocity, TrainState* states) {
-  const std::int64_t count = job.shape.parameter_count();
+// Moves the flat vectors of networks 0 ... lanes-1 (network i at flat + i * P) into the lanes of
+// `pack` through `scalar`, its float twin, which knows the flat layout: Scalar and Pack are the
+// same template on float and on FloatPack, so zip walks both in the same order. Spare lanes get the
+// first network. Flattened: the scalar network's float code is inlined here, never emitted as a
+// symbol the program's other objects could share (tests/scripts/test_lane_symbols.sh).
+template <class Scalar, class Pack>
+[[gnu::flatten]] void load_lanes(Scalar& scalar, Pack& pack, const NetworkShape& shape,
+                                 const float* flat, int lanes) {
+  const std::int64_t count = shape.parameter_count();
+  for (int lane = 0; lane < kPackLanes; ++lane) {
+    const int source = std::min(lane, lanes - 1);
+    scalar.template transfer<false>(shape, flat + source * count);
+    pack.zip([&](FloatPack& pk, float& x) { pk.set(lane, x); }, scalar);
+  }
+}
+
+// The way back: lanes 0 ... lanes-1 of `pack` into the flat vectors of networks 0 ... lanes-1.
+template <class Scalar, class Pack>
+[[gnu::flatten]] void store_lanes(Scalar& scalar, Pack& pack, const NetworkShape& shape,
+                                  float* flat, int lanes) {
+  const std::int64_t count = shape.parameter_count();
+  for (int lane = 0; lane < lanes; ++lane) {
+    scalar.zip([&](float& x, FloatPack& pk) { x = pk[lane]; }, pack);
+    scalar.template transfer<true>(shape, flat + lane * count);
+  }
+}
+
+// Trains `lanes` networks as one pack: parameters, the optimiser's state (state1 / state2, moved
+// only where RULE keeps it: state_arrays) and TrainStates go into the lanes, train_segment runs on
+// the pack, and everything comes back.
+template <class Scalar, class Pack, class Activations, UpdateRule RULE>
+void train_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params, float* state1,
+                float* state2, TrainState* states) {
+  constexpr int kStates = state_arrays(RULE);
   // Per-warp networks are large (32 lanes of packs); keep them off the thread's stack.
   struct Work {
-    Pack p, g, v;
+    Pack p, g, s1, s2;
     Activations act;
     Scalar scalar;
   };
   const auto w = std::make_unique<Work>();
-  const auto load = [&](Pack& pack, float* flat) {
-    for (int lane = 0; lane < kPackLanes; ++lane) {
-      const int source = std::min(lane, lanes - 1);
-      w->scalar.template transfer<false>(job.shape, flat + source * count);
-      pack.zip([&](FloatPack& pk, float& x) { pk.set(lane, x); }, w->scalar);
-    }
-  };
-  const auto store = [&](Pack& pack, float* flat) {
-    for (int lane = 0; lane < lanes; ++lane) {
-      w->scalar.zip([&](float& x, FloatPack& pk) { x = pk[lane]; }, pack);
-      w->scalar.template transfer<true>(job.shape, flat + lane * count);
-    }
-  };
-  load(w->p, params);
-  if constexpr (MOMENTUM) load(w->v, velocity);
+  const NetworkShape& shape = job.shape;
+  load_lanes(w->scalar, w->p, shape, params, lanes);
+  if constexpr (kStates >= 1) load_lanes(w->scalar, w->s1, shape, state1, lanes);
+  if constexpr (kStates >= 2) load_lanes(w->scalar, w->s2, shape, state2, lanes);
   PackState state = load_states(states, lanes);
-  train_segment<MOMENTUM>(job, segment, w->p, w->g, w->v, w->act, state);
-  store(w->p, params);
-  if constexpr (MOMENTUM) store(w->v, velocity);
+  train_segment<RULE>(job, segment, w->p, w->g, w->s1, w->s2, w->act, state);
+  store_lanes(w->scalar, w->p, shape, params, lanes);
+  if constexpr (kStates >= 1) store_lanes(w->scalar, w->s1, shape, state1, lanes);
+  if constexpr (kStates >= 2) store_lanes(w->scalar, w->s2, shape, state2, lanes);
   store_states(state, states, lanes);
 }
 
-template <int DEPTH, bool MOMENTUM>
+template <int DEPTH>
 void train_warp_pack(const TrainJob& job, EpochSegment segment, int lanes, float* params,
-                     float* velocity, TrainState* states) {
-  train_pack<WarpParams<HostWarp, DEPTH>, WarpParams<HostWarp, DEPTH, FloatPack>,
-             WarpActivations<HostWarp, DEPTH, FloatPack>, MOMENTUM>(job, segment, lanes, params,
-                                                                    velocity, states);
+                     float* state1, float* state2, TrainState* states) {
+  with_update_rule(update_rule(job), [&]<UpdateRule R>() {
+    if constexpr (warp_kernel_trains(DEPTH, R)) {  // the variants the GPU has
+      train_pack<WarpParams<HostWarp, DEPTH>, WarpParams<HostWarp, DEPTH, FloatPack>,
+                 WarpActivations<HostWarp, DEPTH, FloatPack>, R>(job, segment, lanes, params,
+                                                                 state1, state2, states);
+    }
+  });
 }
 
 // The layered element operations (layered_train.cuh) on a batch of one pack-valued network. The
@@ -150,31 +171,38 @@ void train_pack_on_host(const TrainJob& job, KernelChoice choice, EpochSegment s
   if (lanes < 1 || lanes > kPackLanes) {
     throw std::invalid_argument("train_pack_on_host: lanes must be 1 ... pack_lanes()");
   }
+  if (choice.kind == KernelKind::fused_warp &&
+      !warp_kernel_trains(job.shape.depth, update_rule(job))) {
+    throw std::invalid_argument("train_pack_on_host: no per-warp kernel for this depth and rule");
+  }
   if (job.optimizer == Optimizer::adam && moment2 == nullptr) {
     throw std::invalid_argument("train_pack_on_host: Adam needs the second moment's array");
   }
   if (choice.kind != KernelKind::layered && !fused_kernels_train(job)) {
-    throw std::invalid_argument("train_pack_on_host: the fused kernels train plain SGD only");
+    throw std::invalid_argument(
+        "train_pack_on_host: dropout and gradient noise train with the layered kernels only");
   }
   if (choice.kind == KernelKind::layered) {
     train_layered_pack(job, segment, lanes, params, velocity, moment2, replicates, states);
     return;
   }
   if (choice.kind == KernelKind::fused_thread) {
-    dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, bool M>() {
+    if (choice.bucket < 0 || choice.bucket >= static_cast<int>(kThreadBuckets.size()) ||
+        kThreadBuckets[choice.bucket].rule != update_rule(job)) {
+      throw std::invalid_argument(
+          "train_pack_on_host: no thread bucket of that index for the job's update rule");
+    }
+    dispatch_thread_bucket(choice.bucket, [&]<int D, int W, int I, UpdateRule R>() {
       train_pack<ThreadParams<D, W, I>, ThreadParams<D, W, I, FloatPack>,
-                 ThreadActivations<D, W, FloatPack>, M>(job, segment, lanes, params, velocity,
-                                                        states);
+                 ThreadActivations<D, W, FloatPack>, R>(job, segment, lanes, params, velocity,
+                                                        moment2, states);
     });
     return;
   }
-  const bool momentum = job.momentum != 0.0f;
   if (job.shape.depth == 1) {
-    momentum ? train_warp_pack<1, true>(job, segment, lanes, params, velocity, states)
-             : train_warp_pack<1, false>(job, segment, lanes, params, velocity, states);
+    train_warp_pack<1>(job, segment, lanes, params, velocity, moment2, states);
   } else {
-    momentum ? train_warp_pack<2, true>(job, segment, lanes, params, velocity, states)
-             : train_warp_pack<2, false>(job, segment, lanes, params, velocity, states);
+    train_warp_pack<2>(job, segment, lanes, params, velocity, moment2, states);
   }
 }
 

@@ -74,6 +74,7 @@ class CudaBackend final : public FloatBackend {
     nets_ =
         DeviceNetworks{d_jobs_.data(),   d_network_job_.data(), d_offset_.data(), params_.data(),
                        velocity_.data(), initial_.data(),       states_.data(),   count};
+    nets_.moment2 = adam ? moment2_.data() : nullptr;
     plan_launches(chunk);
   }
 
@@ -133,10 +134,10 @@ class CudaBackend final : public FloatBackend {
   cublasHandle_t cublas_handle() const { return cublas_ ? cublas_->get() : nullptr; }
 
   // Groups networks by kernel: per-thread slots padded so that no warp mixes configurations,
-  // per-warp lists by (depth, momentum), and one layered batch per configuration.
+  // per-warp lists by (depth, update rule), and one layered batch per configuration.
   void plan_launches(const FloatChunk& chunk) {
     std::map<int, std::vector<int>> slots;
-    std::map<std::pair<int, bool>, std::vector<int>> warps;
+    std::map<std::pair<int, UpdateRule>, std::vector<int>> warps;
     layered_.clear();
     for (std::size_t j = 0; j < chunk.jobs.size(); ++j) {
       const KernelChoice choice = chunk.kernels[j];
@@ -148,7 +149,7 @@ class CudaBackend final : public FloatBackend {
         while (list.size() % 32 != 0)
           list.push_back(-1);
       } else if (choice.kind == KernelKind::fused_warp) {
-        std::vector<int>& list = warps[{jobs_[j].shape.depth, jobs_[j].momentum != 0.0f}];
+        std::vector<int>& list = warps[{jobs_[j].shape.depth, update_rule(jobs_[j])}];
         for (int k = first; k < first + count; ++k)
           list.push_back(k);
       } else {
@@ -221,7 +222,7 @@ class CudaBackend final : public FloatBackend {
   DeviceBuffer<TrainState> states_;
   DeviceNetworks nets_;
   std::vector<std::pair<int, DeviceBuffer<int>>> thread_slots_;
-  std::vector<std::pair<std::pair<int, bool>, DeviceBuffer<int>>> warp_networks_;
+  std::vector<std::pair<std::pair<int, UpdateRule>, DeviceBuffer<int>>> warp_networks_;
   std::vector<LayeredScratch> layered_;
 };
 

@@ -82,12 +82,31 @@ KernelChoice kernel_for_job(const TrainJob& job, bool layered_only) {
   return layered_only ? KernelChoice{KernelKind::layered, -1} : choose_kernel(job);
 }
 
+namespace {
+
+// How a thread bucket's update rule shows in its kernel name: nothing for plain SGD.
+const char* rule_suffix(UpdateRule rule) {
+  switch (rule) {
+    case UpdateRule::momentum:
+      return ",m";
+    case UpdateRule::adam:
+      return ",adam";
+    case UpdateRule::rmsprop:
+      return ",rmsprop";
+    case UpdateRule::sgd:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string kernel_name(const KernelChoice& choice) {
   switch (choice.kind) {
     case KernelKind::fused_thread: {
       const ThreadBucket& b = kThreadBuckets[choice.bucket];
       return "fused-thread<d" + std::to_string(b.depth) + ",w" + std::to_string(b.max_width) +
-             ",i" + std::to_string(b.max_inputs) + (b.momentum ? ",m>" : ">");
+             ",i" + std::to_string(b.max_inputs) + rule_suffix(b.rule) + ">";
     }
     case KernelKind::fused_warp:
       return "fused-warp";

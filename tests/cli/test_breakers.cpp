@@ -163,7 +163,9 @@ TEST(Breakers, ShardsMergeAndResumeCarryTheirColumns) {
 }
 
 // The acceptance: the cpu engine trains every option as cpu-ref does, by verify's
-// criteria (docs/method.md §9.2), exact D_l included where the theory is exact.
+// criteria (docs/method.md §9.2), exact D_l included where the theory is exact. Widths 4 and 12 at
+// depth 1 and 2 run every kernel kind: per-thread buckets and the per-warp kernel for Adam, RMSprop
+// and weight decay, the layered kernels for dropout, noise and Adam at depth 2.
 TEST(Breakers, VerifyPassesForTheCpuEngineOnAGridCrossingEveryOption) {
   const TempDir capture;
   const Outcome o = run_symbreak({"verify",
@@ -171,6 +173,10 @@ TEST(Breakers, VerifyPassesForTheCpuEngineOnAGridCrossingEveryOption) {
                                   "cpu",
                                   "--task",
                                   "xor",
+                                  "--width",
+                                  "4,12",
+                                  "--depth",
+                                  "1,2",
                                   "--activation",
                                   "tanh,relu",
                                   "--init",

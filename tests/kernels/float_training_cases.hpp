@@ -33,6 +33,7 @@
 #include "host/config/task.hpp"
 #include "host/engines/cpu_reference.hpp"
 #include "kernels/breaker_values.cuh"
+#include "kernels/optimizer_step.cuh"
 #include "kernels/train_job.cuh"
 
 namespace symbreak {
@@ -135,6 +136,18 @@ inline TrainingCase make_case(const CaseSpec& spec, std::uint32_t seed) {
   c.initial = random_parameters(c.shape, seed);
   c.x.assign(c.task.x.begin(), c.task.x.end());
   c.y.assign(c.task.target.begin(), c.task.target.end());
+  return c;
+}
+
+// make_case trained with `rule`: momentum as make_case sets it, Adam and RMSprop at lr 0.02 (they
+// move every parameter by about lr per update, whatever the gradient's scale).
+inline TrainingCase make_rule_case(CaseSpec spec, UpdateRule rule, std::uint32_t seed) {
+  spec.momentum = rule == UpdateRule::momentum;
+  TrainingCase c = make_case(spec, seed);
+  if (rule == UpdateRule::adam || rule == UpdateRule::rmsprop) {
+    c.optimizer = rule == UpdateRule::adam ? Optimizer::adam : Optimizer::rmsprop;
+    c.lr = 0.02f;
+  }
   return c;
 }
 

@@ -4,7 +4,9 @@
 // decay, inverted dropout with the Philox masks of breaker_draws.cuh in the forward and backward
 // passes of training only, gradient noise σ·N(0, 1) from its own Philox stream. Float must follow
 // the double trajectory within the tolerance of float_training_cases.hpp, for several networks at
-// once (each keyed by its own replicate), at depth 1 to 3, full batch and minibatches.
+// once (each keyed by its own replicate), at depth 1 to 3, full batch and minibatches. The fused
+// kernels (per thread and per warp), which train Adam, RMSprop and weight decay with the
+// optimiser's state in registers, compute exactly the layered kernels' bits, through segments.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -220,37 +222,67 @@ TrainingCase breaker_case(const CaseSpec& spec, const BreakerSpec& b, std::uint3
 // constant is off by far more.
 constexpr double kAdaptiveTolerance = 1e-3;
 
+// One network trained by the kernel `choice` names, through `segments`: parameters, the optimiser's
+// two state arrays and TrainState.
+struct FloatNetwork {
+  std::vector<float> params, s1, s2;
+  TrainState state;
+};
+
+FloatNetwork train_float(const TrainingCase& c, KernelChoice choice,
+                         const std::vector<EpochSegment>& segments, std::uint32_t replicate) {
+  FloatNetwork r{c.initial, std::vector<float>(c.initial.size(), 0.0f),
+                 std::vector<float>(c.initial.size(), 0.0f), TrainState{}};
+  const TrainJob job = c.job();
+  for (const EpochSegment segment : segments) {
+    train_network_on_host(job, choice, segment, r.params.data(), r.s1.data(), r.state, r.s2.data(),
+                          replicate);
+  }
+  return r;
+}
+
+void expect_same_bits(const FloatNetwork& a, const FloatNetwork& b) {
+  EXPECT_TRUE(same_bits(a.params, b.params)) << "parameters";
+  EXPECT_TRUE(same_bits(a.s1, b.s1)) << "first state";
+  EXPECT_TRUE(same_bits(a.s2, b.s2)) << "second moment";
+  EXPECT_EQ(a.state.epoch_solved, b.state.epoch_solved);
+  EXPECT_EQ(a.state.correct, b.state.correct);
+  EXPECT_TRUE(same_bits(a.state.loss, b.state.loss)) << "final loss";
+}
+
 // Float against double, network by network; replicates 0 ... 2 draw different masks and noise.
 void check_follows_definitions(const CaseSpec& spec) {
   for (const BreakerSpec& b : kBreakerSpecs) {
     for (std::uint32_t replicate = 0; replicate < 3; ++replicate) {
       const TrainingCase c = breaker_case(spec, b, 11u + replicate);
       SCOPED_TRACE(c.describe() + " " + b.name + " replicate " + std::to_string(replicate));
-      const TrainJob job = c.job();
-      const KernelChoice choice = choose_kernel(job);
-      ASSERT_EQ(choice.kind, KernelKind::layered) << "the fused kernels train plain SGD only";
-      std::vector<float> params(c.initial), s1(params.size(), 0.0f), s2(params.size(), 0.0f);
-      TrainState state;
-      train_network_on_host(job, choice, EpochSegment{0, c.epochs}, params.data(), s1.data(), state,
-                            s2.data(), replicate);
+      const KernelChoice choice = choose_kernel(c.job());
+      // Depth 1 and 2 train fused unless the job draws masks or noise.
+      const bool draws = b.dropout > 0.0 || b.grad_noise > 0.0;
+      EXPECT_EQ(choice.kind == KernelKind::layered, draws || spec.depth > 2);
+      const FloatNetwork f = train_float(c, choice, {EpochSegment{0, c.epochs}}, replicate);
+      if (choice.kind == KernelKind::fused_thread) {
+        expect_same_bits(f, train_float(c, KernelChoice{KernelKind::layered, -1},
+                                        {EpochSegment{0, c.epochs}}, replicate));
+      }
       const DoubleNetwork d = train_double(c, replicate, c.epochs);
       const double tolerance =
           b.optimizer == Optimizer::sgd ? kParameterTolerance : kAdaptiveTolerance;
-      EXPECT_LE(normwise_error(params, d.params), tolerance) << "parameters";
+      EXPECT_LE(normwise_error(f.params, d.params), tolerance) << "parameters";
       if (b.optimizer != Optimizer::sgd || b.momentum) {
-        EXPECT_LE(normwise_error(s1, d.s1), tolerance) << "first state";
+        EXPECT_LE(normwise_error(f.s1, d.s1), tolerance) << "first state";
       }
       if (b.optimizer == Optimizer::adam) {
-        EXPECT_LE(normwise_error(s2, d.s2), tolerance) << "second moment";
+        EXPECT_LE(normwise_error(f.s2, d.s2), tolerance) << "second moment";
       }
-      EXPECT_NEAR(state.loss, d.loss, kLossTolerance * (1.0 + d.loss)) << "final loss";
+      EXPECT_NEAR(f.state.loss, d.loss, kLossTolerance * (1.0 + d.loss)) << "final loss";
       // The options changed the trajectory: plain SGD from the same start ends elsewhere.
       TrainingCase plain = c;
       plain.optimizer = Optimizer::sgd;
       plain.weight_decay = plain.dropout = plain.grad_noise = 0.0;
       plain.momentum = 0.0f;
       plain.lr = 0.5f;
-      EXPECT_GT(normwise_error(params, train_double(plain, replicate, c.epochs).params), 1e-3);
+      EXPECT_GT(normwise_error(f.params, train_double(plain, replicate, c.epochs).params), 1e-3);
     }
   }
 }
@@ -277,6 +309,91 @@ TEST(Breakers, LayeredTrainingFollowsTheDefinitionsDeepMinibatches) {
     spec.activation = Activation::tanh;
     check_follows_definitions(spec);
   }
+}
+
+// The case a kernel test trains: `rule` on `task` at this depth and width, weight decay `decay`.
+TrainingCase rule_case(const char* task, int depth, int width, int batch, UpdateRule rule,
+                       double decay) {
+  CaseSpec spec;
+  spec.task = task;
+  spec.depth = depth;
+  spec.width = width;
+  spec.batch = batch;
+  spec.epochs = 12;
+  TrainingCase c = make_rule_case(spec, rule, 31u + static_cast<std::uint32_t>(batch));
+  c.weight_decay = decay;
+  return c;
+}
+
+std::string rule_trace(const TrainingCase& c, UpdateRule rule) {
+  return c.describe() + " rule " + std::to_string(static_cast<int>(rule)) + " weight decay " +
+         std::to_string(c.weight_decay);
+}
+
+// Every per-thread bucket, each with its own update rule, with and without weight decay, full
+// batch and minibatches, in segments (Adam's step counter t runs on across them), computes the
+// layered kernels' bits: parameters, optimiser state and TrainState. Both sum a neuron's terms in
+// the same order and share optimizer_step and update_scalars.
+TEST(Breakers, PerThreadKernelComputesTheLayeredKernelsBits) {
+  int cases = 0;
+  for (int b = 0; b < static_cast<int>(kThreadBuckets.size()); ++b) {
+    const ThreadBucket& k = kThreadBuckets[b];
+    for (const int width : {k.max_width, k.max_width / 2 + 1}) {
+      for (const double decay : {0.0, 0.01}) {
+        for (const int batch : {0, 3}) {
+          const TrainingCase c = rule_case(k.max_inputs >= 4 ? "parity:4" : "xor", k.depth, width,
+                                           batch, k.rule, decay);
+          SCOPED_TRACE(rule_trace(c, k.rule));
+          const KernelChoice choice = choose_kernel(c.job());
+          ASSERT_EQ(choice.kind, KernelKind::fused_thread);
+          ASSERT_EQ(choice.bucket, b);
+          const FloatNetwork fused = train_float(c, choice, {{0, 5}, {5, 5}, {5, 12}}, 0u);
+          const FloatNetwork layered =
+              train_float(c, KernelChoice{KernelKind::layered, -1}, {{0, 12}}, 0u);
+          expect_same_bits(fused, layered);
+          EXPECT_FALSE(same_bits(fused.params, c.initial)) << "training must move the parameters";
+          ++cases;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, static_cast<int>(kThreadBuckets.size()) * 8);
+}
+
+// The per-warp kernel sums across lanes in a butterfly tree, so its bits differ from the layered
+// kernels' (as with plain SGD); with every rule it takes, weight decay or not, it follows the
+// definitions in double, and its segments compose bit for bit (Adam's t runs on across them).
+TEST(Breakers, PerWarpKernelFollowsTheDefinitionsForEveryRule) {
+  int cases = 0;
+  for (const UpdateRule rule :
+       {UpdateRule::sgd, UpdateRule::momentum, UpdateRule::adam, UpdateRule::rmsprop}) {
+    for (const int depth : {1, 2}) {
+      if (!warp_kernel_trains(depth, rule)) continue;
+      for (const double decay : {0.0, 0.01}) {
+        for (const int batch : {0, 3}) {
+          const TrainingCase c = rule_case("parity:3", depth, 20, batch, rule, decay);
+          SCOPED_TRACE(rule_trace(c, rule));
+          const KernelChoice choice = choose_kernel(c.job());
+          ASSERT_EQ(choice.kind, KernelKind::fused_warp);
+          const FloatNetwork whole = train_float(c, choice, {{0, 12}}, 0u);
+          expect_same_bits(whole, train_float(c, choice, {{0, 5}, {5, 5}, {5, 12}}, 0u));
+          const DoubleNetwork d = train_double(c, 0u, c.epochs);
+          const bool adaptive = rule == UpdateRule::adam || rule == UpdateRule::rmsprop;
+          const double tolerance = adaptive ? kAdaptiveTolerance : kParameterTolerance;
+          EXPECT_LE(normwise_error(whole.params, d.params), tolerance) << "parameters";
+          if (rule != UpdateRule::sgd) {
+            EXPECT_LE(normwise_error(whole.s1, d.s1), tolerance) << "first state";
+          }
+          if (rule == UpdateRule::adam) {
+            EXPECT_LE(normwise_error(whole.s2, d.s2), tolerance) << "second moment";
+          }
+          EXPECT_NEAR(whole.state.loss, d.loss, kLossTolerance * (1.0 + d.loss)) << "final loss";
+          ++cases;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 7 * 4);
 }
 
 // Two neurons that start identical stay identical bit for bit under the per-parameter options

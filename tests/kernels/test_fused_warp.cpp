@@ -1,7 +1,8 @@
 // Tests kernels/fused_warp.cuh on the host with HostWarp (all 32 lanes in one object, the same
 // butterfly as the GPU's shuffles): for depth 1 and 2, with and without momentum, float training
 // follows the same training in double (docs/method.md §3-4) at widths 1 ... 32 and inputs 2 ... 12,
-// every activation and loss, full batch and minibatches; TrainState matches the reference
+// every activation and loss, full batch and minibatches (Adam and RMSprop compute the layered
+// kernels' bits: tests/kernels/test_breakers); TrainState matches the reference
 // evaluation (docs/method.md §6); segments compose bit for bit; symmetric neurons stay bit-for-bit
 // identical.
 #include "kernels/fused_warp.cuh"
@@ -35,12 +36,13 @@ FloatRun train_warp(const WarpVariant& w, const TrainingCase& c,
   for (const EpochSegment s : segments) {
     float* p = params.data();
     float* v = velocity.data();
+    constexpr UpdateRule kSgd = UpdateRule::sgd, kMomentum = UpdateRule::momentum;
     if (w.depth == 1) {
-      w.momentum ? fused_warp_train<HostWarp, 1, true>(job, s, p, v, state)
-                 : fused_warp_train<HostWarp, 1, false>(job, s, p, v, state);
+      w.momentum ? fused_warp_train<HostWarp, 1, kMomentum>(job, s, p, v, nullptr, state)
+                 : fused_warp_train<HostWarp, 1, kSgd>(job, s, p, v, nullptr, state);
     } else {
-      w.momentum ? fused_warp_train<HostWarp, 2, true>(job, s, p, v, state)
-                 : fused_warp_train<HostWarp, 2, false>(job, s, p, v, state);
+      w.momentum ? fused_warp_train<HostWarp, 2, kMomentum>(job, s, p, v, nullptr, state)
+                 : fused_warp_train<HostWarp, 2, kSgd>(job, s, p, v, nullptr, state);
     }
   }
   for (int k = 0; k < kGuard; ++k) {

@@ -1,8 +1,9 @@
 // Tests kernels/kernel_choice.cuh: choose_kernel takes the smallest per-thread bucket that holds
-// the network (depth exact, width and inputs within the bucket, momentum matching), the per-warp
-// kernel up to width 32, 12 inputs and depth 2 when no bucket fits, and the layered kernels beyond;
-// every bucket is chosen for some shape; dispatch_thread_bucket instantiates bucket b's shape;
-// Adam, RMSprop, weight decay, dropout and gradient noise always train with the layered kernels.
+// the network (depth exact, width and inputs within the bucket, update rule matching: SGD,
+// momentum, Adam, RMSprop), the per-warp kernel up to width 32, 12 inputs and depth 2 when no
+// bucket fits, and the layered kernels beyond; every bucket is chosen for some shape;
+// dispatch_thread_bucket instantiates bucket b's shape and rule; weight decay goes where its rule
+// goes, while dropout and gradient noise always train with the layered kernels.
 #include "kernels/kernel_choice.cuh"
 
 #include <gtest/gtest.h>
@@ -16,16 +17,21 @@ namespace {
 
 constexpr int kBucketCount = static_cast<int>(kThreadBuckets.size());
 
-TrainJob job_of(int depth, int width, int inputs, bool momentum) {
+constexpr UpdateRule kEveryRule[] = {UpdateRule::sgd, UpdateRule::momentum, UpdateRule::adam,
+                                     UpdateRule::rmsprop};
+
+TrainJob job_of(int depth, int width, int inputs, UpdateRule rule) {
   TrainJob job;
   job.shape = NetworkShape{inputs, width, depth};
-  job.momentum = momentum ? 0.9f : 0.0f;
+  job.momentum = rule == UpdateRule::momentum ? 0.9f : 0.0f;
+  job.optimizer = rule == UpdateRule::adam      ? Optimizer::adam
+                  : rule == UpdateRule::rmsprop ? Optimizer::rmsprop
+                                                : Optimizer::sgd;
   return job;
 }
 
-bool fits(const ThreadBucket& k, int depth, int width, int inputs, bool momentum) {
-  return k.depth == depth && width <= k.max_width && inputs <= k.max_inputs &&
-         k.momentum == momentum;
+bool fits(const ThreadBucket& k, int depth, int width, int inputs, UpdateRule rule) {
+  return k.depth == depth && width <= k.max_width && inputs <= k.max_inputs && k.rule == rule;
 }
 
 // Registers one thread holds for the bucket's parameters: what "smallest" means.
@@ -34,21 +40,21 @@ int bucket_size(const ThreadBucket& k) {
   return k.max_width * (k.max_inputs + 2) + inner + 1;
 }
 
-std::string shape_name(int depth, int width, int inputs, bool momentum) {
+std::string shape_name(int depth, int width, int inputs, UpdateRule rule) {
   return "depth " + std::to_string(depth) + " width " + std::to_string(width) + " inputs " +
-         std::to_string(inputs) + (momentum ? " momentum" : "");
+         std::to_string(inputs) + " rule " + std::to_string(static_cast<int>(rule));
 }
 
 TEST(ChooseKernel, EveryShapeGetsTheSmallestFittingBucketThenWarpThenLayered) {
   for (int depth = 1; depth <= 4; ++depth) {
     for (int width = 1; width <= 40; ++width) {
       for (int inputs = 1; inputs <= 14; ++inputs) {
-        for (const bool momentum : {false, true}) {
-          SCOPED_TRACE(shape_name(depth, width, inputs, momentum));
-          const KernelChoice choice = choose_kernel(job_of(depth, width, inputs, momentum));
+        for (const UpdateRule rule : kEveryRule) {
+          SCOPED_TRACE(shape_name(depth, width, inputs, rule));
+          const KernelChoice choice = choose_kernel(job_of(depth, width, inputs, rule));
           int smallest = -1;
           for (int b = 0; b < kBucketCount; ++b) {
-            if (!fits(kThreadBuckets[b], depth, width, inputs, momentum)) continue;
+            if (!fits(kThreadBuckets[b], depth, width, inputs, rule)) continue;
             if (smallest < 0 ||
                 bucket_size(kThreadBuckets[b]) < bucket_size(kThreadBuckets[smallest]))
               smallest = b;
@@ -56,7 +62,8 @@ TEST(ChooseKernel, EveryShapeGetsTheSmallestFittingBucketThenWarpThenLayered) {
           if (smallest >= 0) {
             ASSERT_EQ(choice.kind, KernelKind::fused_thread);
             ASSERT_EQ(choice.bucket, smallest);
-          } else if (depth <= 2 && width <= 32 && inputs <= 12) {
+          } else if (depth <= 2 && width <= 32 && inputs <= 12 &&
+                     !(depth == 2 && rule == UpdateRule::adam)) {
             ASSERT_EQ(choice.kind, KernelKind::fused_warp);
             ASSERT_EQ(choice.bucket, -1);
           } else {
@@ -69,34 +76,59 @@ TEST(ChooseKernel, EveryShapeGetsTheSmallestFittingBucketThenWarpThenLayered) {
   }
 }
 
-TEST(ChooseKernel, OptimisersAndRegularisersTrainWithTheLayeredKernels) {
-  for (const int width : {2, 8, 32}) {  // a per-thread bucket, the per-warp kernel, both
-    TrainJob plain = job_of(1, width, 2, false);
+// Adam and RMSprop have per-thread buckets of their own where their state fits (Adam not at
+// {1, 8, 4}: it spills there); weight decay only adds a runtime scalar, so it goes where its rule
+// goes. Dropout and gradient noise train with the layered kernels whatever the shape.
+TEST(ChooseKernel, OptimisersAndWeightDecayTrainFusedDropoutAndNoiseLayered) {
+  for (const int width : {2, 8, 32}) {  // a per-thread bucket, both, the per-warp kernel
+    const TrainJob plain = job_of(1, width, 2, UpdateRule::sgd);
     ASSERT_NE(choose_kernel(plain).kind, KernelKind::layered);
-    TrainJob adam = plain, rmsprop = plain, decay = plain, dropout = plain, noise = plain;
-    adam.optimizer = Optimizer::adam;
-    rmsprop.optimizer = Optimizer::rmsprop;
-    decay.weight_decay = 0.01f;
-    dropout.dropout = 0.5f;
-    noise.grad_noise = 0.01;
-    for (const TrainJob& job : {adam, rmsprop, decay, dropout, noise}) {
-      EXPECT_FALSE(fused_kernels_train(job));
-      EXPECT_EQ(choose_kernel(job).kind, KernelKind::layered) << "width " << width;
+    for (const UpdateRule rule : kEveryRule) {
+      TrainJob job = job_of(1, width, 2, rule);
+      const KernelChoice choice = choose_kernel(job);
+      EXPECT_TRUE(fused_kernels_train(job));
+      EXPECT_EQ(choice.kind, width <= 8 ? KernelKind::fused_thread : KernelKind::fused_warp)
+          << "width " << width;
+      if (choice.kind == KernelKind::fused_thread) {
+        EXPECT_EQ(kThreadBuckets[choice.bucket].rule, rule);
+      }
+      job.weight_decay = 0.01f;
+      EXPECT_TRUE(fused_kernels_train(job));
+      EXPECT_EQ(choose_kernel(job).kind, choice.kind);
+      EXPECT_EQ(choose_kernel(job).bucket, choice.bucket);
+      TrainJob dropout = job, noise = job;
+      dropout.dropout = 0.5f;
+      noise.grad_noise = 0.01;
+      for (const TrainJob& drawn : {dropout, noise}) {
+        EXPECT_FALSE(fused_kernels_train(drawn));
+        EXPECT_EQ(choose_kernel(drawn).kind, KernelKind::layered) << "width " << width;
+      }
     }
   }
+  EXPECT_EQ(choose_kernel(job_of(1, 8, 4, UpdateRule::adam)).kind, KernelKind::fused_warp);
+  // Adam at depth 2 spills in the per-warp kernel too.
+  EXPECT_EQ(choose_kernel(job_of(2, 3, 2, UpdateRule::adam)).kind, KernelKind::layered);
+  EXPECT_EQ(choose_kernel(job_of(2, 20, 2, UpdateRule::adam)).kind, KernelKind::layered);
+  EXPECT_EQ(choose_kernel(job_of(2, 3, 2, UpdateRule::rmsprop)).kind, KernelKind::fused_thread);
+  EXPECT_EQ(choose_kernel(job_of(3, 3, 2, UpdateRule::adam)).kind, KernelKind::layered);
 }
 
+// Adam at depth 2 has no per-warp variant: a lane's parameters with their two moments spill.
 TEST(ChooseKernel, WarpLimitsAreWidth32Inputs12Depth2) {
   EXPECT_EQ(kWarpMaxWidth, 32);
   EXPECT_EQ(kWarpMaxInputs, 12);
   EXPECT_EQ(kWarpMaxDepth, 2);
-  for (const bool momentum : {false, true}) {
-    EXPECT_EQ(choose_kernel(job_of(1, 32, 12, momentum)).kind, KernelKind::fused_warp);
-    EXPECT_EQ(choose_kernel(job_of(2, 32, 12, momentum)).kind, KernelKind::fused_warp);
-    EXPECT_EQ(choose_kernel(job_of(2, 33, 2, momentum)).kind, KernelKind::layered);
-    EXPECT_EQ(choose_kernel(job_of(1, 4, 13, momentum)).kind, KernelKind::layered);
-    EXPECT_EQ(choose_kernel(job_of(3, 1, 2, momentum)).kind, KernelKind::layered);
-    EXPECT_EQ(choose_kernel(job_of(1, 1000, 2, momentum)).kind, KernelKind::layered);
+  for (const UpdateRule rule : kEveryRule) {
+    EXPECT_EQ(choose_kernel(job_of(1, 32, 12, rule)).kind, KernelKind::fused_warp);
+    EXPECT_EQ(choose_kernel(job_of(2, 32, 12, rule)).kind,
+              rule == UpdateRule::adam ? KernelKind::layered : KernelKind::fused_warp);
+    EXPECT_EQ(warp_kernel_trains(1, rule), true);
+    EXPECT_EQ(warp_kernel_trains(2, rule), rule != UpdateRule::adam);
+    EXPECT_FALSE(warp_kernel_trains(3, rule));
+    EXPECT_EQ(choose_kernel(job_of(2, 33, 2, rule)).kind, KernelKind::layered);
+    EXPECT_EQ(choose_kernel(job_of(1, 4, 13, rule)).kind, KernelKind::layered);
+    EXPECT_EQ(choose_kernel(job_of(3, 1, 2, rule)).kind, KernelKind::layered);
+    EXPECT_EQ(choose_kernel(job_of(1, 1000, 2, rule)).kind, KernelKind::layered);
   }
 }
 
@@ -122,8 +154,7 @@ TEST(ChooseKernel, EveryBucketIsReachableAtItsOwnEdge) {
   std::set<int> reached;
   for (int b = 0; b < kBucketCount; ++b) {
     const ThreadBucket& k = kThreadBuckets[b];
-    const KernelChoice choice =
-        choose_kernel(job_of(k.depth, k.max_width, k.max_inputs, k.momentum));
+    const KernelChoice choice = choose_kernel(job_of(k.depth, k.max_width, k.max_inputs, k.rule));
     EXPECT_EQ(choice.kind, KernelKind::fused_thread) << "bucket " << b;
     EXPECT_EQ(choice.bucket, b) << "bucket " << b << " is shadowed by another";
     reached.insert(choice.bucket);
@@ -141,7 +172,7 @@ TEST(ThreadBuckets, AreDistinctAndWithinWhatTheKernelsSupport) {
     for (int c = 0; c < b; ++c) {
       const ThreadBucket& o = kThreadBuckets[c];
       EXPECT_FALSE(o.depth == k.depth && o.max_width == k.max_width &&
-                   o.max_inputs == k.max_inputs && o.momentum == k.momentum)
+                   o.max_inputs == k.max_inputs && o.rule == k.rule)
           << "buckets " << c << " and " << b << " are the same";
     }
   }
@@ -151,20 +182,20 @@ TEST(DispatchThreadBucket, CallsExactlyBucketBsInstantiation) {
   for (int b = 0; b < kBucketCount; ++b) {
     int calls = 0;
     ThreadBucket seen{};
-    dispatch_thread_bucket(b, [&]<int D, int W, int I, bool M>() {
+    dispatch_thread_bucket(b, [&]<int D, int W, int I, UpdateRule R>() {
       ++calls;
-      seen = ThreadBucket{D, W, I, M};
+      seen = ThreadBucket{D, W, I, R};
     });
     EXPECT_EQ(calls, 1) << "bucket " << b;
     const ThreadBucket& k = kThreadBuckets[b];
     EXPECT_EQ(seen.depth, k.depth);
     EXPECT_EQ(seen.max_width, k.max_width);
     EXPECT_EQ(seen.max_inputs, k.max_inputs);
-    EXPECT_EQ(seen.momentum, k.momentum);
+    EXPECT_EQ(seen.rule, k.rule);
   }
   int calls = 0;
-  dispatch_thread_bucket(-1, [&]<int, int, int, bool>() { ++calls; });
-  dispatch_thread_bucket(kBucketCount, [&]<int, int, int, bool>() { ++calls; });
+  dispatch_thread_bucket(-1, [&]<int, int, int, UpdateRule>() { ++calls; });
+  dispatch_thread_bucket(kBucketCount, [&]<int, int, int, UpdateRule>() { ++calls; });
   EXPECT_EQ(calls, 0) << "an index outside the table runs nothing";
 }
 

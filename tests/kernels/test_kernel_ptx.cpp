@@ -118,8 +118,17 @@ TEST(KernelPtx, FusedKernelsComputeOnlyTheWrittenFloatArithmetic) {
       EXPECT_GT(counts.count(kWritten + "fma.rn.f32"), 0u) << name << ": no written FMA found";
     }
   }
-  EXPECT_EQ(entries, static_cast<int>(symbreak::kThreadBuckets.size()) + 4)
-      << "every per-thread bucket and the 4 per-warp variants";
+  int warp_variants = 0;
+  for (int depth = 1; depth <= symbreak::kWarpMaxDepth; ++depth) {
+    for (const symbreak::UpdateRule rule :
+         {symbreak::UpdateRule::sgd, symbreak::UpdateRule::momentum, symbreak::UpdateRule::adam,
+          symbreak::UpdateRule::rmsprop}) {
+      warp_variants += symbreak::warp_kernel_trains(depth, rule) ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(warp_variants, 7);
+  EXPECT_EQ(entries, static_cast<int>(symbreak::kThreadBuckets.size()) + warp_variants)
+      << "every per-thread bucket and every per-warp variant";
 #endif
 }
 

@@ -1,6 +1,7 @@
 // Tests the GPU resources of the fused kernels from ptxas's own report, kept by the build
 // (cmake/ptxas_report.sh writes <object>.ptxas.txt for every kernels/*.cu object): every per-thread
-// bucket of kernel_choice.cuh and every per-warp variant must compile, for every architecture the
+// bucket of kernel_choice.cuh (every update rule it lists) and every per-warp variant (every depth
+// and rule warp_kernel_trains names) must compile, for every architecture the
 // build targets (sm_80 and sm_90 by default), with no stack frame and no spill stores or loads,
 // since a spill moves a network's registers to local memory and the fused kernels' whole point is
 // keeping them in registers.
@@ -83,7 +84,10 @@ Resources demangled(const Report& report) {
   Resources out;
   for (const auto& [key, r] : report) {
     std::string name = plain.at(key.first);
-    name = name.substr(0, name.find('('));
+    // Up to the parameter list: the first '(' after the template arguments, which may hold casts
+    // of their own ("(symbreak::UpdateRule)2").
+    const std::size_t close = name.rfind('>');
+    name = name.substr(0, name.find('(', close == std::string::npos ? 0 : close));
     if (name.rfind("void ", 0) == 0) name = name.substr(5);
     out[{name, key.second}] = r;
   }
@@ -122,18 +126,29 @@ std::vector<std::string> resource_problems(const Resources& resources,
   return out;
 }
 
+// A template argument of type UpdateRule as c++filt writes it.
+std::string rule_argument(UpdateRule rule) {
+  return "(symbreak::UpdateRule)" + std::to_string(static_cast<int>(rule));
+}
+
 std::string thread_kernel(const ThreadBucket& k) {
   return "symbreak::kernel_fused_thread<" + std::to_string(k.depth) + ", " +
          std::to_string(k.max_width) + ", " + std::to_string(k.max_inputs) + ", " +
-         (k.momentum ? "true" : "false") + ">";
+         rule_argument(k.rule) + ">";
 }
 
 [[maybe_unused]] std::vector<std::string> fused_kernels() {
   std::vector<std::string> kernels;
   for (const ThreadBucket& k : kThreadBuckets)
     kernels.push_back(thread_kernel(k));
-  for (const char* v : {"1, false", "1, true", "2, false", "2, true"})
-    kernels.push_back(std::string("symbreak::kernel_fused_warp<") + v + ">");
+  for (int depth = 1; depth <= kWarpMaxDepth; ++depth) {
+    for (const UpdateRule rule :
+         {UpdateRule::sgd, UpdateRule::momentum, UpdateRule::adam, UpdateRule::rmsprop}) {
+      if (!warp_kernel_trains(depth, rule)) continue;
+      kernels.push_back("symbreak::kernel_fused_warp<" + std::to_string(depth) + ", " +
+                        rule_argument(rule) + ">");
+    }
+  }
   return kernels;
 }
 
@@ -158,22 +173,26 @@ TEST(PtxasReportParser, ArchitecturesComeFromTheBuildsList) {
   EXPECT_EQ(built_architectures("90a-real,100"), (std::vector<std::string>{"sm_90a", "sm_100"}));
 }
 
-// A report in ptxas's format: bucket {1, 4, 2, false} clean on sm_80, spilling on sm_90.
+// A report in ptxas's format: bucket {1, 4, 2, sgd} clean on sm_80, spilling on sm_90.
 const char* const kSpillingSample =
     "ptxas info    : 0 bytes gmem\n"
     "ptxas info    : Compiling entry function "
-    "'_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELb0EEEvNS_14DeviceNetworksEPKiiNS_"
+    "'_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELNS_10UpdateRuleE0EEEvNS_"
+    "14DeviceNetworksEPKiiNS_"
     "12EpochSegmentE' for 'sm_80'\n"
     "ptxas info    : Function properties for "
-    "_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELb0EEEvNS_14DeviceNetworksEPKiiNS_"
+    "_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELNS_10UpdateRuleE0EEEvNS_"
+    "14DeviceNetworksEPKiiNS_"
     "12EpochSegmentE\n"
     "    0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads\n"
     "ptxas info    : Used 80 registers, used 0 barriers, 460 bytes cmem[0]\n"
     "ptxas info    : Compiling entry function "
-    "'_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELb0EEEvNS_14DeviceNetworksEPKiiNS_"
+    "'_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELNS_10UpdateRuleE0EEEvNS_"
+    "14DeviceNetworksEPKiiNS_"
     "12EpochSegmentE' for 'sm_90'\n"
     "ptxas info    : Function properties for "
-    "_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELb0EEEvNS_14DeviceNetworksEPKiiNS_"
+    "_ZN8symbreak19kernel_fused_threadILi1ELi4ELi2ELNS_10UpdateRuleE0EEEvNS_"
+    "14DeviceNetworksEPKiiNS_"
     "12EpochSegmentE\n"
     "    48 bytes stack frame, 44 bytes spill stores, 40 bytes spill loads\n"
     "ptxas info    : Used 255 registers, used 0 barriers\n";
@@ -181,7 +200,7 @@ const char* const kSpillingSample =
 TEST(PtxasReportParser, ReadsEntriesPerArchitectureAndDemangles) {
   const Resources r = demangled(parse_ptxas_report(kSpillingSample));
   ASSERT_EQ(r.size(), 2u);
-  const std::string kernel = "symbreak::kernel_fused_thread<1, 4, 2, false>";
+  const std::string kernel = "symbreak::kernel_fused_thread<1, 4, 2, (symbreak::UpdateRule)0>";
   ASSERT_EQ(r.count({kernel, "sm_80"}), 1u) << "c++filt must demangle the kernel's name";
   EXPECT_EQ(r.at({kernel, "sm_80"}).spill_stores, 0);
   EXPECT_EQ(r.at({kernel, "sm_90"}).stack, 48);
@@ -191,13 +210,13 @@ TEST(PtxasReportParser, ReadsEntriesPerArchitectureAndDemangles) {
 
 TEST(PtxasReportParser, ASpillOrAMissingEntryIsAProblem) {
   const Resources r = demangled(parse_ptxas_report(kSpillingSample));
-  const std::string kernel = "symbreak::kernel_fused_thread<1, 4, 2, false>";
+  const std::string kernel = "symbreak::kernel_fused_thread<1, 4, 2, (symbreak::UpdateRule)0>";
   EXPECT_TRUE(resource_problems(r, {kernel}, {"sm_80"}).empty());
   const std::vector<std::string> spill = resource_problems(r, {kernel}, kArchs);
   ASSERT_EQ(spill.size(), 1u);
   EXPECT_NE(spill[0].find("44 bytes spill stores"), std::string::npos) << spill[0];
-  const std::vector<std::string> missing =
-      resource_problems(r, {"symbreak::kernel_fused_thread<1, 8, 2, false>"}, {"sm_80"});
+  const std::vector<std::string> missing = resource_problems(
+      r, {"symbreak::kernel_fused_thread<1, 8, 2, (symbreak::UpdateRule)0>"}, {"sm_80"});
   ASSERT_EQ(missing.size(), 1u);
   EXPECT_NE(missing[0].find("not in the ptxas report"), std::string::npos);
 }

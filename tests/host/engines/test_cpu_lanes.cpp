@@ -1,15 +1,17 @@
 // Tests host/engines/cpu_lanes.cpp: a pack of networks trained together, one per SIMD lane, ends
 // with exactly the bits (parameters, velocity, TrainState) that training each network alone with
-// the scalar float code gives — for every per-thread bucket, the per-warp function and the layered
+// the scalar float code gives — for every per-thread bucket (each with its update rule: SGD,
+// momentum, Adam, RMSprop), the per-warp function with every rule it takes and the layered
 // operations, every activation and loss, full batch and minibatches, full and partial packs, and
 // in segments; and with the options of docs/method.md §4.1 (Adam, RMSprop, weight decay, dropout,
-// gradient noise), each lane drawing its own network's masks and noise.
+// gradient noise) on every kind of kernel, each lane drawing its own network's masks and noise.
 #include "host/engines/cpu_lanes.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "host/engines/cpu_engine.hpp"
@@ -111,8 +113,11 @@ TEST(CpuLanes, EveryThreadBucketMatchesScalarTraining) {
     spec.task = b.max_inputs >= 4 ? "parity:4" : "xor";
     spec.depth = b.depth;
     spec.width = b.max_width - 1;
-    spec.momentum = b.momentum;
-    check(spec, pack_lanes(), false, {EpochSegment{0, 20}});
+    TrainingCase c = make_rule_case(spec, b.rule, 7);
+    ASSERT_EQ(choose_kernel(c.job()).kind, KernelKind::fused_thread);
+    check_case(c, pack_lanes(), false, {EpochSegment{0, 8}, EpochSegment{8, 20}});
+    c.weight_decay = 0.01;
+    check_case(c, pack_lanes() / 2 + 1, false, {EpochSegment{0, 20}});
   }
 }
 
@@ -130,17 +135,21 @@ TEST(CpuLanes, EveryActivationAndLossMatchesScalarTraining) {
   }
 }
 
-TEST(CpuLanes, WarpDepthsMomentumAndMinibatchesMatchScalarTraining) {
+TEST(CpuLanes, WarpDepthsRulesAndMinibatchesMatchScalarTraining) {
   for (const int depth : {1, 2}) {
-    for (const bool momentum : {false, true}) {
+    for (const UpdateRule rule :
+         {UpdateRule::sgd, UpdateRule::momentum, UpdateRule::adam, UpdateRule::rmsprop}) {
+      if (!warp_kernel_trains(depth, rule)) continue;
       for (const int batch : {0, 3}) {
         CaseSpec spec;
         spec.task = "parity:3";
         spec.depth = depth;
         spec.width = 12;
-        spec.momentum = momentum;
         spec.batch = batch;
-        check(spec, pack_lanes(), false, {EpochSegment{0, 15}});
+        TrainingCase c = make_rule_case(spec, rule, 7);
+        c.weight_decay = batch == 3 ? 0.01 : 0.0;
+        ASSERT_EQ(choose_kernel(c.job()).kind, KernelKind::fused_warp);
+        check_case(c, pack_lanes(), false, {EpochSegment{0, 6}, EpochSegment{6, 15}});
       }
     }
   }
@@ -179,11 +188,14 @@ TEST(CpuLanes, OptimisersAndRegularisersMatchScalarTraining) {
        {Options{Optimizer::adam, 0.0, 0.0, 0.0}, Options{Optimizer::rmsprop, 0.01, 0.0, 0.0},
         Options{Optimizer::sgd, 0.02, 0.0, 0.0}, Options{Optimizer::sgd, 0.0, 0.4, 0.0},
         Options{Optimizer::sgd, 0.0, 0.0, 0.03}, Options{Optimizer::adam, 0.01, 0.3, 0.01}}) {
-    for (const int batch : {0, 3}) {
+    // Per thread (xor, width 3) and per warp (width 12) unless the job draws; layered (depth 3).
+    for (const auto& [task, depth, width, batch] :
+         {std::tuple{"xor", 1, 3, 0}, std::tuple{"xor", 1, 3, 3}, std::tuple{"parity:3", 1, 12, 0},
+          std::tuple{"parity:3", 1, 12, 3}, std::tuple{"parity:3", 3, 4, 3}}) {
       CaseSpec spec;
-      spec.task = "parity:3";
-      spec.depth = 2;
-      spec.width = 5;
+      spec.task = task;
+      spec.depth = depth;
+      spec.width = width;
       spec.batch = batch;
       TrainingCase c = make_case(spec, 7);
       c.optimizer = o.optimizer;

@@ -1,6 +1,7 @@
 // The theory of docs/method.md §4.1 on the cuda and cublas engines (float_breakers_theory.hpp), and
 // the cuda engine computing the cpu engine's bits with Adam, RMSprop, weight decay and dropout
-// (every one of those trains with the layered kernels, whose element operations both run). Gradient
+// (the first three train with the fused kernels where a bucket fits, dropout with the layered
+// kernels; both engines run the same code for each). Gradient
 // noise is left out of the bitwise comparison: its Box-Muller transform runs in double on each
 // device, and the GPU's double log and cos may differ from glibc's in the last bit, which moves a
 // noise value's float rounding in rare cases (docs/method.md §13). Without a CUDA device every test
