@@ -394,6 +394,17 @@ int run_sweep_command(const SweepOptions& o) {
   const std::int64_t whole_configs =
       range.end - range.first - (first_split ? 1 : 0) - (last_split ? 1 : 0);
   const bool splits = first_split || last_split;
+  // A split configuration's row exists only once merge has its networks from every part, so a
+  // part that splits one needs its .pieces files, which only a regular --out or --trace file has.
+  for (const ResolvedOutput& out : outputs) {
+    const std::string_view name = out.option;
+    if (splits && (name == "--out" || name == "--trace") && !keeps_pieces(name, out.target)) {
+      throw UsageError("--shard " + shard.text() + ": " + out.option + " '" + out.path +
+                       "' is not a regular file, but this part shares a configuration with "
+                       "other shards, whose networks merge needs in a .pieces file beside it; "
+                       "give a file");
+    }
+  }
   const int ranks = mpi_size();
   const std::vector<int> devices =
       o.devices ? checked_devices(*o.devices, *engine, ranks) : std::vector<int>{};

@@ -250,4 +250,27 @@ TEST(ShardMerge, RefusesPartsThatDoNotMakeOneSweep) {
   }
 }
 
+// A part that splits a configuration keeps its networks in a .pieces file beside --out, so --out
+// on standard output is refused for it, before any output is created.
+TEST(ShardMerge, APartThatSplitsAConfigurationNeedsARegularOut) {
+  const TempDir capture;
+  const TempDir dir;
+  const std::string networks = dir / "networks.csv";
+  std::vector<std::string> args =
+      sharded(grid_24(), 1, 3);  // splits a configuration (RefusesPartsThatDoNotMakeOneSweep)
+  args.insert(args.end(), {"--out", "-", "--networks", networks});
+  const Outcome r = run_symbreak(args, capture);
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("--out '-' is not a regular file"), std::string::npos) << r.err;
+  EXPECT_EQ(split_lines(r.err).size(), 1u) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_FALSE(fs::exists(networks));
+  // A part that splits none writes its rows to standard output as before.
+  args = sharded(grid_24(), 0, 1);
+  args.insert(args.end(), {"--out", "-"});
+  const Outcome whole = run_symbreak(args, capture);
+  EXPECT_EQ(whole.status, 0) << whole.err;
+  EXPECT_EQ(split_lines(whole.out).size(), 25u);  // the header and 24 rows
+}
+
 }  // namespace
