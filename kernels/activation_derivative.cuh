@@ -5,18 +5,20 @@
 #pragma once
 
 #include "activation.cuh"
+#include "float_math.cuh"
 #include "host_device.cuh"
 #include "layered_batch.cuh"
 
 namespace symbreak {
 
-// Column j of W_l (fan_out rows of fan_in entries) times δ_l, in the same order for every j.
+// Column j of W_l (fan_out rows of fan_in entries) times δ_l, in the same order for every j, each
+// term a written FMA as in the fused per-thread kernel's backward().
 template <class Real>
 SYMBREAK_HD inline Real transposed_dot(const Real* w, int fan_out, int fan_in, int j,
                                        const Real* delta) {
   Real sum = 0.0f;
   for (int i = 0; i < fan_out; ++i)
-    sum += w[static_cast<long long>(i) * fan_in + j] * delta[i];
+    sum = fma_f(w[static_cast<long long>(i) * fan_in + j], delta[i], sum);
   return sum;
 }
 

@@ -7,18 +7,20 @@
 
 #include "activation.cuh"
 #include "breaker_values.cuh"
+#include "float_math.cuh"
 #include "host_device.cuh"
 #include "layered_batch.cuh"
 
 namespace symbreak {
 
 // The same operation order for every neuron, so identical rows give identical z. Input: float (the
-// task's samples) or Real (a hidden layer's activations).
+// task's samples) or Real (a hidden layer's activations). Each term is a written FMA, as in the
+// fused per-thread kernel's forward(), so both kernels compute the same bits (docs/method.md §13).
 template <class Real, class Input>
 SYMBREAK_HD inline Real dense_unit(const Real* w_row, Real bias, const Input* input, int fan_in) {
   Real z = bias;
   for (int j = 0; j < fan_in; ++j)
-    z += w_row[j] * input[j];
+    z = fma_f(w_row[j], Real(input[j]), z);
   return z;
 }
 

@@ -5,13 +5,15 @@
 #pragma once
 
 #include "breaker_values.cuh"
+#include "float_math.cuh"
 #include "host_device.cuh"
 #include "layered_batch.cuh"
 #include "optimizer_step.cuh"
 
 namespace symbreak {
 
-// Σ_s δ[s][i] · a[s][j] over the batch, in sample order; j == fan_in is the bias (a = 1).
+// Σ_s δ[s][i] · a[s][j] over the batch, in sample order, each term a written FMA as in the fused
+// per-thread kernel's backward(); j == fan_in is the bias (a = 1).
 template <class Real>
 SYMBREAK_HD inline Real outer_product_sum(const LayeredBatchOf<Real>& b, int l, int net, int first,
                                           int count, int i, int j) {
@@ -22,9 +24,9 @@ SYMBREAK_HD inline Real outer_product_sum(const LayeredBatchOf<Real>& b, int l, 
     if (j >= fan_in) {
       sum += d;
     } else if (l == 1) {
-      sum += d * b.sample_input(first, s)[j];
+      sum = fma_f(d, Real(b.sample_input(first, s)[j]), sum);
     } else {
-      sum += d * b.hidden_input(l, net, s)[j];
+      sum = fma_f(d, b.hidden_input(l, net, s)[j], sum);
     }
   }
   return sum;
