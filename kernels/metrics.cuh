@@ -1,7 +1,8 @@
 // docs/method.md §6 per network on final float parameters, for the float engines: distinct neurons
 // D_l per hidden layer with the tolerance rule, frozen (weights bit-for-bit unchanged) and
 // finiteness. One thread measures one network; the kernel in metrics.cu and the cpu engine call the
-// same code. cpu-ref measures its double parameters with its own code (host/engines/reference_metrics.cpp).
+// same code. cpu-ref measures its double parameters with its own code
+// (host/engines/reference_metrics.cpp).
 #pragma once
 
 #include <cmath>
@@ -88,15 +89,30 @@ SYMBREAK_HD inline std::uint32_t fingerprint_bits(float x) {
   return (bits & 0x7fffffffu) > 0x7f800000u ? 0x7fc00000u : bits;
 }
 
+// A network's fingerprint: FNV-1a over its parameters' fingerprint bits, in flat order, from
+// kFingerprintBasis.
+inline constexpr std::uint64_t kFingerprintBasis = 14695981039346656037ull;
+
+SYMBREAK_HD inline std::uint64_t fingerprint_step(std::uint64_t hash, float x) {
+  return (hash ^ fingerprint_bits(x)) * 1099511628211ull;
+}
+
+SYMBREAK_HD inline std::uint64_t fingerprint_of(const float* params, long long count) {
+  std::uint64_t hash = kFingerprintBasis;
+  for (long long k = 0; k < count; ++k)
+    hash = fingerprint_step(hash, params[k]);
+  return hash;
+}
+
 // distinct[l - 1] = D_l for l = 1 ... depth. Scratch as for distinct_in_layer.
 SYMBREAK_HD inline NetworkMetrics measure_network(const NetworkShape& s, const float* params,
                                                   const float* initial, double tol, int* distinct,
                                                   int* parent, double* norm) {
   NetworkMetrics m;
-  std::uint64_t hash = 14695981039346656037ull;
+  std::uint64_t hash = kFingerprintBasis;
   for (long long k = 0; k < s.parameter_count(); ++k) {
     m.finite = m.finite && is_finite(params[k]);
-    hash = (hash ^ fingerprint_bits(params[k])) * 1099511628211ull;
+    hash = fingerprint_step(hash, params[k]);
   }
   m.fingerprint = hash;
   m.frozen = true;
