@@ -139,10 +139,13 @@ void SweepOutputs::config_done(std::int64_t config, const ConfigSummary& s,
   const Config& c = plan_.configs[config];
   kernels_.push_back(engine_.kernel_for(plan_, c));
   outcomes_.push_back(ConfigOutcome{config, s});
-  if (out_) out_->write(config_csv_row(plan_, c, s, engine_name_, kernels_.back()));
+  // The configuration's columns formatted once for its row and every traced epoch's, as merge
+  // formats a split configuration's rows from its pieces.
+  const ConfigRowKey key = config_row_key(plan_, c, engine_name_, kernels_.back());
+  if (out_) out_->write(config_csv_row(key, s));
   if (trace_) {
     for (const TraceRow& row : rows)
-      trace_->write(trace_csv_row(plan_, c, row, engine_name_));
+      trace_->write(trace_csv_row(key, row));
   }
   // The networks of this configuration were reported before it completed, those of the next
   // one not yet: every file ends at this configuration's last row.
