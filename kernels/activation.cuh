@@ -45,4 +45,60 @@ SYMBREAK_HD inline float activation_derivative(Activation f, float z, float a) {
   }
 }
 
+// f, or f', for every neuron of a layer. The switch on the activation runs once per layer and
+// sample, outside the loop over the neurons, and each case is one straight run of the same
+// function over the layer: no per-neuron branch in the GPU kernels' sample loop, and on the host
+// (packs of lanes, float_pack.hpp) a layer's tanh chains are independent work the CPU overlaps.
+// Each neuron still gets exactly the operations activate() and activation_derivative() do.
+template <Activation F, class Real, int N>
+SYMBREAK_HD SYMBREAK_MATH_INLINE void activate_each(const Real (&z)[N], Real (&a)[N]) {
+  SYMBREAK_UNROLL_ALWAYS
+  for (int i = 0; i < N; ++i)
+    a[i] = activate(F, z[i]);
+}
+
+template <Activation F, class Real, int N>
+SYMBREAK_HD SYMBREAK_MATH_INLINE void derivative_each(const Real (&z)[N], const Real (&a)[N],
+                                                      Real (&d)[N]) {
+  SYMBREAK_UNROLL
+  for (int i = 0; i < N; ++i)
+    d[i] = activation_derivative(F, z[i], a[i]);
+}
+
+// a[i] = f(z[i]) for the N neurons of a layer.
+template <class Real, int N>
+SYMBREAK_HD SYMBREAK_MATH_INLINE void activate_layer(Activation f, const Real (&z)[N],
+                                                     Real (&a)[N]) {
+  switch (f) {
+    case Activation::sigmoid:
+      return activate_each<Activation::sigmoid>(z, a);
+    case Activation::tanh:
+      return activate_each<Activation::tanh>(z, a);
+    case Activation::relu:
+      return activate_each<Activation::relu>(z, a);
+    case Activation::leaky_relu:
+      return activate_each<Activation::leaky_relu>(z, a);
+    default:
+      return activate_each<Activation::linear>(z, a);
+  }
+}
+
+// d[i] = f'(z[i]) from z[i] and a[i] = f(z[i]), for the N neurons of a layer.
+template <class Real, int N>
+SYMBREAK_HD SYMBREAK_MATH_INLINE void derivative_layer(Activation f, const Real (&z)[N],
+                                                       const Real (&a)[N], Real (&d)[N]) {
+  switch (f) {
+    case Activation::sigmoid:
+      return derivative_each<Activation::sigmoid>(z, a, d);
+    case Activation::tanh:
+      return derivative_each<Activation::tanh>(z, a, d);
+    case Activation::relu:
+      return derivative_each<Activation::relu>(z, a, d);
+    case Activation::leaky_relu:
+      return derivative_each<Activation::leaky_relu>(z, a, d);
+    default:
+      return derivative_each<Activation::linear>(z, a, d);
+  }
+}
+
 }  // namespace symbreak

@@ -19,15 +19,6 @@
 
 namespace symbreak {
 
-// The branch-free pieces below are templates that the cpu engine instantiates on packs of lanes
-// (float_pack.hpp), where a call that is not inlined passes its vectors through memory: g++ must
-// inline them. nvcc keeps its own judgement.
-#if defined(__CUDACC__)
-#define SYMBREAK_MATH_INLINE inline
-#else
-#define SYMBREAK_MATH_INLINE [[gnu::always_inline]] inline
-#endif
-
 SYMBREAK_HD inline std::uint32_t float_bits(float x) {
   std::uint32_t u;
   std::memcpy(&u, &x, sizeof u);

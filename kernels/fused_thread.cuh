@@ -18,6 +18,8 @@
 // shape, never on values, so every lane takes the same path.
 #pragma once
 
+#include <type_traits>
+
 #include "host_device.cuh"
 #include "train_job.cuh"
 #include "train_segment.cuh"
@@ -28,6 +30,10 @@ template <int DEPTH, int MAXW, int MAXD, class R = float>
 struct ThreadParams {
   static_assert(DEPTH == 1 || DEPTH == 2, "fused per-thread kernels cover depth 1 and 2");
   using Real = R;
+  // Samples trained side by side (train_segment.cuh's accumulate_batch): two on the host, where
+  // the CPU overlaps their output chains; one on the GPU, where a second sample's activations
+  // would cost registers and many threads already hide the latency.
+  static constexpr int kLockstepSamples = std::is_same_v<R, float> ? 1 : 2;
   static constexpr int kInner = DEPTH == 2 ? MAXW : 1;  // size of the hidden-to-hidden layer
   Real w1[MAXW][MAXD];
   Real b1[MAXW];
@@ -134,8 +140,9 @@ struct ThreadActivations {
 // The sums here and in backward() are written FMAs (fma_f: one rounding per term, the same on the
 // GPU and in every lane of the cpu engine, docs/method.md §13), in the same order for every neuron.
 template <int DEPTH, int MAXW, int MAXD, class Real>
-SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job,
-                                const float* x, ThreadActivations<DEPTH, MAXW, Real>& act) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
+                                              const TrainJob& job, const float* x,
+                                              ThreadActivations<DEPTH, MAXW, Real>& act) {
   const int h1 = job.shape.units(1), hl = job.shape.units(DEPTH), d = job.shape.inputs;
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
@@ -145,8 +152,8 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
       if (j < d) z = fma_f(p.w1[i][j], Real(x[j]), z);
     }
     act.z[0][i] = z;
-    act.a[0][i] = activate(job.activation, z);
   }
+  activate_layer(job.activation, act.z[0], act.a[0]);
   if constexpr (DEPTH == 2) {
     SYMBREAK_UNROLL
     for (int k = 0; k < MAXW; ++k) {
@@ -156,8 +163,8 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
         if (i < h1) z = fma_f(p.w2[k][i], act.a[0][i], z);
       }
       act.z[1][k] = z;
-      act.a[1][k] = activate(job.activation, z);
     }
+    activate_layer(job.activation, act.z[1], act.a[1]);
   }
   Real zo = p.bo;
   SYMBREAK_UNROLL
@@ -167,28 +174,30 @@ SYMBREAK_HD inline void forward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, 
   act.zo = zo;
 }
 
-// Adds one sample's gradient to g (docs/method.md §3): δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f'(z_l).
+// Adds one sample's gradient to g (docs/method.md §3), given the output's delta dzo:
+// δ_l = (W_{l+1}ᵀ δ_{l+1}) ⊙ f'(z_l).
 template <int DEPTH, int MAXW, int MAXD, class Real>
-SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
-                                 const TrainJob& job, const float* x, float y,
-                                 const ThreadActivations<DEPTH, MAXW, Real>& act,
-                                 ThreadParams<DEPTH, MAXW, MAXD, Real>& g) {
+SYMBREAK_HD SYMBREAK_MATH_INLINE void backward_from_output(
+    const ThreadParams<DEPTH, MAXW, MAXD, Real>& p, const TrainJob& job, const float* x, Real dzo,
+    const ThreadActivations<DEPTH, MAXW, Real>& act, ThreadParams<DEPTH, MAXW, MAXD, Real>& g) {
   const int h1 = job.shape.units(1), hl = job.shape.units(DEPTH), d = job.shape.inputs;
-  const Real dzo = output_delta(job.loss, act.zo, y);
   g.bo += dzo;
   const Real(&last_z)[MAXW] = act.z[DEPTH - 1];
   const Real(&last_a)[MAXW] = act.a[DEPTH - 1];
+  Real slope[MAXW];  // f' of each neuron, then of the first layer's at depth 2
+  derivative_layer(job.activation, last_z, last_a, slope);
   Real delta[MAXW];  // δ of the last hidden layer; zero beyond the real width
   SYMBREAK_UNROLL
   for (int i = 0; i < MAXW; ++i) {
     delta[i] = 0.0f;
     if (i < hl) {
       g.wo[i] = fma_f(dzo, last_a[i], g.wo[i]);
-      delta[i] = p.wo[i] * dzo * activation_derivative(job.activation, last_z[i], last_a[i]);
+      delta[i] = p.wo[i] * dzo * slope[i];
     }
   }
   if constexpr (DEPTH == 2) {
     Real delta1[MAXW];
+    derivative_layer(job.activation, act.z[0], act.a[0], slope);
     SYMBREAK_UNROLL
     for (int i = 0; i < MAXW; ++i) {
       Real sum = 0.0f;
@@ -196,8 +205,7 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
       for (int k = 0; k < MAXW; ++k) {
         if (k < hl) sum = fma_f(p.w2[k][i], delta[k], sum);
       }
-      delta1[i] = i < h1 ? sum * activation_derivative(job.activation, act.z[0][i], act.a[0][i])
-                         : Real(0.0f);
+      delta1[i] = i < h1 ? sum * slope[i] : Real(0.0f);
     }
     SYMBREAK_UNROLL
     for (int k = 0; k < MAXW; ++k) {
@@ -219,6 +227,15 @@ SYMBREAK_HD inline void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
       if (j < d) g.w1[i][j] = fma_f(delta[i], Real(x[j]), g.w1[i][j]);
     }
   }
+}
+
+// Adds one sample's gradient to g (docs/method.md §3).
+template <int DEPTH, int MAXW, int MAXD, class Real>
+SYMBREAK_HD SYMBREAK_MATH_INLINE void backward(const ThreadParams<DEPTH, MAXW, MAXD, Real>& p,
+                                               const TrainJob& job, const float* x, float y,
+                                               const ThreadActivations<DEPTH, MAXW, Real>& act,
+                                               ThreadParams<DEPTH, MAXW, MAXD, Real>& g) {
+  backward_from_output(p, job, x, output_delta(job.loss, act.zo, y), act, g);
 }
 
 template <int DEPTH, int MAXW, int MAXD, class Real>

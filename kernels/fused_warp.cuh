@@ -26,6 +26,7 @@ template <class Warp, int DEPTH, class R = float>
 struct WarpParams {
   static_assert(DEPTH == 1 || DEPTH == 2, "fused per-warp kernels cover depth 1 and 2");
   using Real = R;
+  static constexpr int kLockstepSamples = 1;  // train_segment.cuh's accumulate_batch
   static constexpr int L = Warp::kLanes;
   static constexpr int kRows2 = DEPTH == 2 ? L : 1;
   static constexpr int kCols2 = DEPTH == 2 ? kWarpMaxWidth : 1;

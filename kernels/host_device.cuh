@@ -15,3 +15,24 @@
 #else
 #define SYMBREAK_UNROLL
 #endif
+
+// Full unrolling on the host too (the cpu engine's files, compiled by g++ alone): for the few short
+// loops whose iterations are long independent chains (a layer's activations), which the CPU
+// overlaps only when they sit side by side. nvcc's host pass keeps its own judgement.
+#if defined(__CUDA_ARCH__)
+#define SYMBREAK_UNROLL_ALWAYS _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define SYMBREAK_UNROLL_ALWAYS
+#else
+#define SYMBREAK_UNROLL_ALWAYS _Pragma("GCC unroll 64")
+#endif
+
+// Functions the cpu engine instantiates on packs of lanes (float_pack.hpp): the branch-free math
+// pieces, the per-layer activations, the fused kernels' forward and backward passes. A call g++
+// does not inline passes its vectors through memory and ends the stretch of code the CPU can
+// overlap, so g++ must inline them. nvcc keeps its own judgement.
+#if defined(__CUDACC__)
+#define SYMBREAK_MATH_INLINE inline
+#else
+#define SYMBREAK_MATH_INLINE [[gnu::always_inline]] inline
+#endif

@@ -16,10 +16,11 @@ namespace {
 // xavier-uniform, full batch, 200 epochs), network-epochs per second on all cores. The cpu
 // engine's speed depends on the kernel it runs a shape with, so rows are matched by that kernel
 // and then by size. To re-measure (e.g. after the cpu engine changes):
-//   build/host/bench/bench_engines --benchmark_filter='cpu' --benchmark_min_time=0.3
+//   build/release/bench/bench_engines --benchmark_filter='BM_Train/cpu' --benchmark_repetitions=3
 // and copy each shape's net_epochs_per_second of cpu and cpu-ref here.
-// Measured 2026-12-04 with the cpu engine's SIMD lanes (AVX-512), on a 2-core Intel VM (2.6 GHz),
-// other builds loading it: cpu is 7-15x faster than cpu-ref on every row, so auto takes cpu.
+// Measured 2026-12-05 with the cpu engine's SIMD lanes (AVX-512), on the idle 2-core Zen 5 VM
+// (README "Performance", means of two runs' medians): cpu is 6.6-64x faster than cpu-ref on every
+// row, so auto takes cpu.
 struct MeasuredShape {
   std::string_view cpu_kernel;  // kernel class of the cpu engine: fused-thread, fused-warp, layered
   int inputs;                   // the task's inputs (xor: 2, parity:6: 6)
@@ -30,12 +31,12 @@ struct MeasuredShape {
 };
 
 constexpr std::array<MeasuredShape, 6> kMeasured = {{
-    {"fused-thread", 2, 1, 4, 1.08e7, 3.96e5},
-    {"fused-thread", 2, 1, 8, 5.30e6, 2.06e5},
-    {"fused-warp", 2, 1, 24, 1.52e6, 1.07e5},
-    {"fused-warp", 2, 1, 32, 1.31e6, 8.32e4},
-    {"layered", 2, 3, 16, 2.50e5, 3.40e4},
-    {"fused-warp", 6, 2, 32, 1.47e4, 1.43e3},
+    {"fused-thread", 2, 1, 4, 1.35e8, 2.09e6},
+    {"fused-thread", 2, 1, 8, 8.33e7, 1.42e6},
+    {"fused-warp", 2, 1, 24, 1.87e7, 6.36e5},
+    {"fused-warp", 2, 1, 32, 1.50e7, 5.04e5},
+    {"layered", 2, 3, 16, 1.28e6, 1.94e5},
+    {"fused-warp", 6, 2, 32, 1.98e5, 6.91e3},
 }};
 
 // FLOP of one epoch of one network, the estimate of bench/bench_shapes.hpp: n (6 W - 2 d H) with

@@ -163,8 +163,9 @@ TEST(ParamsOutput, ResumeRefusesAnotherKAndLeavesTheFileAlone) {
   EXPECT_EQ(read_file(dir / "p.csv"), before);
 }
 
-// 3 activations x 3 inits x 12 learning rates, 20 networks each, 4000 epochs: several chunks of
-// a second or so, so that SIGINT lands inside the sweep.
+// 3 activations x 3 inits x 12 learning rates, 20 networks each, 200,000 epochs: several chunks,
+// about 5 s in all on a 2-core machine, so that SIGINT lands inside the sweep (with 4000 epochs the
+// cpu engine finished in 0.2 s, before the signal, and the test skipped itself).
 std::vector<std::string> long_sweep(const TempDir& dir) {
   return {"sweep",
           "--quiet",
@@ -177,7 +178,7 @@ std::vector<std::string> long_sweep(const TempDir& dir) {
           "--lr",
           "0.05..0.6:12",
           "--epochs",
-          "4000",
+          "200000",
           "--seeds",
           "20",
           "--engine",
