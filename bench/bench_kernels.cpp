@@ -393,7 +393,7 @@ class GpuTrainer {
         launch_layered(batch_, segment, nullptr, nullptr);
         break;
       case Kernel::layered_cublas:
-        launch_layered(batch_, segment, cublas_->get(), nullptr);
+        launch_layered(batch_, segment, cublas_.get(), nullptr);
         break;
     }
   }

@@ -13,9 +13,9 @@
 #include "optimizer_step.cuh"
 #include "train_job.cuh"
 
-struct cublasContext;
-
 namespace symbreak {
+
+class CublasHandle;
 
 // The networks of a chunk on the device. Network k belongs to job network_job[k] and its
 // parameters (and optimiser state, initial copy) start at offset[k] of the flat arrays.
@@ -44,7 +44,7 @@ void launch_fused_warp(int depth, UpdateRule rule, const DeviceNetworks& nets, c
 
 // Layered training of one configuration's networks (layered_batch.cuh), with the custom dense
 // products or with cuBLAS (pedantic math, no TF32) when `cublas` is given.
-void launch_layered(const LayeredBatch& batch, EpochSegment segment, cublasContext* cublas,
+void launch_layered(const LayeredBatch& batch, EpochSegment segment, const CublasHandle* cublas,
                     cudaStream_t stream);
 
 // Metrics of every network: metrics[k], distinct[depth_offset[k] + l - 1] = D_l. Scratch per

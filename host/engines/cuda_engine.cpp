@@ -3,8 +3,6 @@
 // segment and downloads only per-network results.
 #include "host/engines/cuda_engine.hpp"
 
-#include <cublas_v2.h>
-
 #include <algorithm>
 #include <array>
 #include <map>
@@ -13,7 +11,6 @@
 
 #include "host/engines/cuda_devices.hpp"
 #include "host/engines/float_engine.hpp"
-#include "kernels/cublas_check.cuh"
 #include "kernels/cublas_handle.hpp"
 #include "kernels/device_buffer.cuh"
 #include "kernels/device_launch.hpp"
@@ -131,7 +128,7 @@ class CudaBackend final : public FloatBackend {
   }
 
  private:
-  cublasHandle_t cublas_handle() const { return cublas_ ? cublas_->get() : nullptr; }
+  const CublasHandle* cublas_handle() const { return cublas_.get(); }
 
   // Groups networks by kernel: per-thread slots padded so that no warp mixes configurations,
   // per-warp lists by (depth, update rule), and one layered batch per configuration.

@@ -1,6 +1,7 @@
 // Tests kernels/cuda_check.cuh: a failing CUDA runtime call (or cuBLAS call) inside CUDA_CHECK
 // (CUBLAS_CHECK) throws symbreak::CudaError whose message names the call as written, the file and
-// the line, and CUDA's own description. The calls used fail with and without a driver or device.
+// the line, and CUDA's own description (cuBLAS's status name). The calls used fail with and without
+// a driver or device; the cuBLAS one goes through the library the cublas engine loads at run time.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -9,6 +10,7 @@
 #include <cstddef>
 
 #include "kernels/cublas_check.cuh"
+#include "kernels/cublas_library.hpp"
 #include "kernels/cuda_check.cuh"
 #endif
 
@@ -67,12 +69,14 @@ TEST(CudaCheck, SuccessDoesNotThrow) {
 }
 
 TEST(CublasCheck, FailingStatusThrowsCudaErrorNamingCallFileAndLine) {
+  const CublasLibrary cublas;
   int line = 0;
   const std::string message = cuda_error_message([&] {
     line = __LINE__ + 1;
-    CUBLAS_CHECK(cublasDestroy(nullptr));
+    CUBLAS_CHECK(cublas.destroy(nullptr));
   });
-  expect_names_call_file_and_line(message, "cublasDestroy(nullptr)", line);
+  expect_names_call_file_and_line(message, "cublas.destroy(nullptr)", line);
+  EXPECT_NE(message.find("CUBLAS_STATUS_NOT_INITIALIZED"), std::string::npos) << message;
 }
 
 #else
