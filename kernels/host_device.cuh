@@ -30,8 +30,10 @@
 // Functions the cpu engine instantiates on packs of lanes (float_pack.hpp): the branch-free math
 // pieces, the per-layer activations, the fused kernels' forward and backward passes. A call g++
 // does not inline passes its vectors through memory and ends the stretch of code the CPU can
-// overlap, so g++ must inline them. nvcc keeps its own judgement.
-#if defined(__CUDACC__)
+// overlap, so optimising g++ builds must inline them. Unoptimised builds (the sanitizers' Debug
+// build) leave them calls: forced inlining there grows the lanes' file into functions that took
+// cc1plus over 15 minutes and 7 GB. nvcc keeps its own judgement.
+#if defined(__CUDACC__) || !defined(__OPTIMIZE__)
 #define SYMBREAK_MATH_INLINE inline
 #else
 #define SYMBREAK_MATH_INLINE [[gnu::always_inline]] inline
