@@ -65,40 +65,36 @@ SYMBREAK_HD SYMBREAK_MATH_INLINE void derivative_each(const Real (&z)[N], const 
     d[i] = activation_derivative(F, z[i], a[i]);
 }
 
+// body.template operator()<F>() with the activation f as a compile-time constant: the one switch
+// on the activation that activate_layer and derivative_layer share.
+template <class Body>
+SYMBREAK_HD SYMBREAK_MATH_INLINE void with_activation(Activation f, const Body& body) {
+  switch (f) {
+    case Activation::sigmoid:
+      return body.template operator()<Activation::sigmoid>();
+    case Activation::tanh:
+      return body.template operator()<Activation::tanh>();
+    case Activation::relu:
+      return body.template operator()<Activation::relu>();
+    case Activation::leaky_relu:
+      return body.template operator()<Activation::leaky_relu>();
+    default:
+      return body.template operator()<Activation::linear>();
+  }
+}
+
 // a[i] = f(z[i]) for the N neurons of a layer.
 template <class Real, int N>
 SYMBREAK_HD SYMBREAK_MATH_INLINE void activate_layer(Activation f, const Real (&z)[N],
                                                      Real (&a)[N]) {
-  switch (f) {
-    case Activation::sigmoid:
-      return activate_each<Activation::sigmoid>(z, a);
-    case Activation::tanh:
-      return activate_each<Activation::tanh>(z, a);
-    case Activation::relu:
-      return activate_each<Activation::relu>(z, a);
-    case Activation::leaky_relu:
-      return activate_each<Activation::leaky_relu>(z, a);
-    default:
-      return activate_each<Activation::linear>(z, a);
-  }
+  with_activation(f, [&]<Activation F>() { activate_each<F>(z, a); });
 }
 
 // d[i] = f'(z[i]) from z[i] and a[i] = f(z[i]), for the N neurons of a layer.
 template <class Real, int N>
 SYMBREAK_HD SYMBREAK_MATH_INLINE void derivative_layer(Activation f, const Real (&z)[N],
                                                        const Real (&a)[N], Real (&d)[N]) {
-  switch (f) {
-    case Activation::sigmoid:
-      return derivative_each<Activation::sigmoid>(z, a, d);
-    case Activation::tanh:
-      return derivative_each<Activation::tanh>(z, a, d);
-    case Activation::relu:
-      return derivative_each<Activation::relu>(z, a, d);
-    case Activation::leaky_relu:
-      return derivative_each<Activation::leaky_relu>(z, a, d);
-    default:
-      return derivative_each<Activation::linear>(z, a, d);
-  }
+  with_activation(f, [&]<Activation F>() { derivative_each<F>(z, a, d); });
 }
 
 }  // namespace symbreak
