@@ -85,7 +85,7 @@ class CudaBackend final : public FloatBackend {
                         static_cast<int>(networks.size()), segment, nullptr);
     }
     for (LayeredScratch& s : layered_)
-      launch_layered(layered_batch(s), segment, cublas_handle(), nullptr);
+      launch_layered(layered_batch(s), segment, cublas_.get(), nullptr);
     CUDA_CHECK(cudaDeviceSynchronize());
   }
 
@@ -128,8 +128,6 @@ class CudaBackend final : public FloatBackend {
   }
 
  private:
-  const CublasHandle* cublas_handle() const { return cublas_.get(); }
-
   // Groups networks by kernel: per-thread slots padded so that no warp mixes configurations,
   // per-warp lists by (depth, update rule), and one layered batch per configuration.
   void plan_launches(const FloatChunk& chunk) {
